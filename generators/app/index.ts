@@ -1,0 +1,107 @@
+// `yo dockergo` / `generator-dockergo`: scaffolds a containerised Go service.
+// The class only sequences Yeoman's run loop; the work lives in ../lib.
+import type { Stats } from 'node:fs';
+import path from 'node:path';
+import Generator from 'yeoman-generator';
+import { checkInputs, completeAnswers, equivalentCommand, toRaw, type RawInputs } from '../lib/answers.js';
+import { projectFiles } from '../lib/files.js';
+import type { Answers, DefaultContext } from '../lib/inputs.js';
+import {
+  askQuestions,
+  declareOptions,
+  flagValues,
+  isInteractive,
+  localGoVersion,
+  packageVersion,
+  templatesRoot,
+} from '../lib/generator-support.js';
+import { isPrivilegedPort } from '../lib/validate.js';
+import { toTemplateData, type TemplateData } from '../lib/template-data.js';
+
+export default class AppGenerator extends Generator {
+  private flags: Partial<Answers> = {};
+  private answers!: Answers;
+  private data!: TemplateData;
+  private interactive = false;
+
+  constructor(args: string[], options: Generator['options']) {
+    // Go projects have no package.json: turn off Yeoman's npm install step.
+    super(args, options, { customInstallTask: true });
+    declareOptions(this);
+    this.sourceRoot(templatesRoot);
+  }
+
+  initializing(): void {
+    // Flag values never pass through prompt validation, so every one is checked here, first.
+    this.flags = checkInputs(flagValues(this.options), (spec) => `--${spec.flag}`);
+    this.interactive = isInteractive(this.options);
+  }
+
+  async prompting(): Promise<void> {
+    const stored = checkInputs(this.config.getAll() as RawInputs, (spec) => `.yo-rc.json ${spec.key}`);
+    const known: Partial<Answers> = { ...stored, ...this.flags };
+    const ctx = defaultContext(this.destinationRoot(), known);
+    const asked = this.interactive ? await askQuestions(this, known, ctx, this.options['askAnswered'] === true) : {};
+    // Answers are checked again: a scripted prompt (or a test's) never runs `validate`.
+    const checked = checkInputs(asked, (spec) => `answer to "${spec.prompt ?? spec.key}"`);
+    this.answers = completeAnswers({ ...known, ...checked }, ctx);
+  }
+
+  configuring(): void {
+    if (this.answers.kind === 'service' && isPrivilegedPort(this.answers.port)) {
+      this.log.info(
+        `port ${this.answers.port} is below 1024: a non-root process (this image runs as 65532) cannot bind it on Kubernetes or rootless engines`,
+      );
+    }
+    this.config.set(toRaw(this.answers) as Record<string, unknown>);
+    this.data = toTemplateData(this.answers, { generatorVersion: packageVersion });
+  }
+
+  writing(): void {
+    for (const file of projectFiles(this.data)) {
+      if (file.keepExisting && this.fs.exists(this.destinationPath(file.destination))) continue;
+      this.renderTemplate(file.template, file.destination, { ...this.data, ...file.extra });
+      if (file.executable) {
+        const target = this.destinationPath(file.destination);
+        // mem-fs-editor types `stat` as fs.Stats but commits only its mode.
+        this.fs.write(target, this.fs.read(target)!, { stat: { mode: 0o755 } as Stats });
+      }
+    }
+  }
+
+  async install(): Promise<void> {
+    if (this.options.skipInstall === true || (this.options as Record<string, unknown>)['skip-install'] === true) return;
+    const inRepo = await this.spawn('git', ['rev-parse', '--is-inside-work-tree'], {
+      cwd: this.destinationPath(),
+      reject: false,
+      stdio: 'ignore',
+    });
+    if (inRepo.exitCode !== 0) await runTool(this, 'git', ['init', '--quiet']);
+    await runTool(this, 'go', ['mod', 'tidy']);
+  }
+
+  end(): void {
+    if (this.interactive) {
+      this.log(`\nTo generate this again without prompts:\n  ${equivalentCommand(this.answers)}\n`);
+    }
+    const run = this.data.isService ? `./build.sh run   # then: curl localhost:${this.data.port}/healthz` : './build.sh run input.txt output.txt';
+    this.log(`\n${this.data.name} is ready. Next:\n  make test\n  ./build.sh build\n  ${run}\n`);
+  }
+}
+
+function defaultContext(destination: string, known: Partial<Answers>): DefaultContext {
+  return {
+    folder: path.basename(destination),
+    // Asking go for its version costs a process start: only when the default is needed.
+    localGoVersion: known.goVersion === undefined ? localGoVersion() : undefined,
+  };
+}
+
+/** Runs a helper tool; a missing or failing tool is a warning, never a failed scaffold. */
+async function runTool(generator: Generator, command: string, args: string[]): Promise<void> {
+  const result = await generator.spawn(command, args, { cwd: generator.destinationPath(), reject: false, stdio: 'inherit' });
+  if (result.exitCode !== 0) {
+    const why = result.exitCode === undefined ? result.shortMessage : `exit ${result.exitCode}`;
+    generator.log.info(`\`${command} ${args.join(' ')}\` did not succeed (${why}); run it yourself`);
+  }
+}

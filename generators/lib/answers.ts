@@ -1,0 +1,79 @@
+// Turning raw values from flags, stored config, prompts and files into validated Answers.
+import { INPUTS, type Answers, type DefaultContext, type InputName, type InputSpec } from './inputs.js';
+
+/** Bad input: one line naming the input, the bad value and the rule. */
+export class InputError extends Error {
+  constructor(where: string, value: unknown, rule: string) {
+    super(`${where}: ${JSON.stringify(value)} is not valid: must be ${rule}`);
+    this.name = 'InputError';
+  }
+}
+
+/** A user-facing error that is not about one value (missing file, conflicting sources). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type RawValue = string | number | readonly string[];
+export type RawInputs = Partial<Record<InputName, RawValue>>;
+
+const asRaw = (value: RawValue): string | readonly string[] =>
+  Array.isArray(value) ? value.map(String) : String(value);
+
+/** Validates one input's raw value; `where` names the input in the error (e.g. "--port"). */
+export function checkInput<K extends InputName>(spec: InputSpec<K>, raw: RawValue, where: string): Answers[K] {
+  const result = spec.check(asRaw(raw));
+  if (!result.ok) throw new InputError(where, Array.isArray(raw) ? raw.join(',') : raw, result.rule);
+  return result.value;
+}
+
+/** Validates every value present in `raw`, in table order. */
+export function checkInputs(raw: RawInputs, where: (spec: InputSpec) => string): Partial<Answers> {
+  const out: Partial<Record<InputName, unknown>> = {};
+  for (const spec of INPUTS as readonly InputSpec[]) {
+    const value = raw[spec.key];
+    if (value !== undefined && value !== null) out[spec.key] = checkInput(spec, value, where(spec));
+  }
+  return out as Partial<Answers>;
+}
+
+/** Fills every missing input with its default, in table order (later defaults see earlier answers). */
+export function completeAnswers(partial: Partial<Answers>, ctx: DefaultContext): Answers {
+  const out: Partial<Record<InputName, unknown>> = { ...partial };
+  for (const spec of INPUTS as readonly InputSpec[]) {
+    if (out[spec.key] === undefined) out[spec.key] = spec.defaultValue(ctx, out as Partial<Answers>);
+  }
+  return out as Answers;
+}
+
+/** Answers as raw text values, e.g. to store them or re-check them. */
+export function toRaw(answers: Partial<Answers>): RawInputs {
+  const out: RawInputs = {};
+  for (const spec of INPUTS as readonly InputSpec[]) {
+    const value = answers[spec.key];
+    if (value !== undefined) out[spec.key] = Array.isArray(value) ? [...value] : (value as string | number);
+  }
+  return out;
+}
+
+const SHELL_SAFE = /^[A-Za-z0-9._\/:=@%+,-]+$/;
+
+/** Quotes a word for a POSIX shell, only when it needs it. */
+export function shellQuote(word: string): string {
+  return SHELL_SAFE.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The non-interactive command that reproduces these answers. */
+export function equivalentCommand(answers: Answers, extra: readonly string[] = []): string {
+  const words = ['generator-dockergo', '--yes', ...extra];
+  for (const spec of INPUTS as readonly InputSpec[]) {
+    const value = answers[spec.key];
+    if (Array.isArray(value) && value.length === 0) continue;
+    if (spec.key === 'goprivate' && value === '') continue;
+    words.push(`--${spec.flag}`, shellQuote((spec.toText as (v: unknown) => string)(value)));
+  }
+  return words.join(' ');
+}

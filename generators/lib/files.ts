@@ -1,0 +1,42 @@
+// Which template becomes which file. Paths are relative to templates/ and to the
+// destination; a preset overlay replaces a template by putting a file at the same path.
+import type { TemplateData } from './template-data.js';
+
+export interface PlannedFile {
+  template: string;
+  destination: string;
+  /** Skipped when the destination exists already (config stubs never overwrite user files). */
+  keepExisting?: boolean;
+  executable?: boolean;
+  /** Data for this file alone, beside the shared template data. */
+  extra?: Record<string, unknown>;
+}
+
+export function projectFiles(data: TemplateData): PlannedFile[] {
+  const main = data.mainDir === '' ? '' : `${data.mainDir}/`;
+  return [
+    { template: 'go.mod.ejs', destination: 'go.mod' },
+    { template: `go/${data.kind}/main.go.ejs`, destination: `${main}main.go` },
+    { template: `go/${data.kind}/main_test.go.ejs`, destination: `${main}main_test.go` },
+    ...containerFiles(),
+    { template: 'Makefile.ejs', destination: 'Makefile' },
+    { template: 'README.md.ejs', destination: 'README.md' },
+    // npm drops files named .gitignore from a packed tarball, hence the template's name.
+    { template: 'gitignore.ejs', destination: '.gitignore' },
+    ...data.configFiles.map((f) => ({
+      template: 'config.stub.ejs',
+      destination: f.path,
+      keepExisting: true,
+      extra: { configFile: f },
+    })),
+  ];
+}
+
+/** The container files alone (also what `dockergo:docker` adds to an existing module). */
+export function containerFiles(): PlannedFile[] {
+  return [
+    { template: 'Dockerfile.ejs', destination: 'Dockerfile' },
+    { template: 'dockerignore.ejs', destination: '.dockerignore' },
+    { template: 'build.sh.ejs', destination: 'build.sh', executable: true },
+  ];
+}

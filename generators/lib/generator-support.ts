@@ -1,0 +1,125 @@
+// The glue between the input table and Yeoman: options, flag values, prompts.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execaSync } from 'execa';
+import type Generator from 'yeoman-generator';
+import type { RawInputs } from './answers.js';
+import { INPUTS, SWITCHES, type Answers, type DefaultContext, type InputSpec } from './inputs.js';
+import { checkGoVersion } from './validate.js';
+
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const templatesRoot = fileURLToPath(new URL('../../templates/', import.meta.url));
+export const packageVersion: string = (
+  JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')) as { version: string }
+).version;
+
+const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Declares one option per input and switch, described with its default. */
+export function declareOptions(generator: Generator): void {
+  for (const spec of INPUTS as readonly InputSpec[]) {
+    generator.option(spec.flag, {
+      type: spec.list ? Array : String,
+      description: `${spec.description} (default: ${spec.defaultHelp})`,
+    });
+  }
+  for (const s of SWITCHES) {
+    generator.option(s.flag, {
+      type: Boolean,
+      ...(s.alias ? { alias: s.alias } : {}),
+      description: `${s.description} (default: ${s.defaultHelp})`,
+    });
+  }
+}
+
+/** Flag values as given: yo's parser keys them by flag name, commander by camelCase. */
+export function flagValues(options: Record<string, unknown>): RawInputs {
+  const raw: RawInputs = {};
+  for (const spec of INPUTS as readonly InputSpec[]) {
+    const value = options[spec.flag] ?? options[camel(spec.flag)];
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'boolean') {
+      // `--port` with no value reaches us as `true` from some parsers.
+      raw[spec.key] = '';
+      continue;
+    }
+    raw[spec.key] = Array.isArray(value) ? value.flat().map(String) : String(value);
+  }
+  return raw;
+}
+
+/** `--yes` turns prompts off and `--no-yes` on; otherwise no TTY or a CI variable means no prompts. */
+export function isInteractive(
+  options: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+  stdinIsTTY: boolean = process.stdin.isTTY === true,
+): boolean {
+  if (options['yes'] === true || options['y'] === true) return false;
+  if (options['yes'] === false) return true;
+  const ci = env['CI'];
+  const inCI = ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+  return stdinIsTTY && !inCI;
+}
+
+/** The local toolchain's version as x.y.z, or undefined without a usable `go`. */
+export function localGoVersion(): string | undefined {
+  try {
+    const result = execaSync('go', ['env', 'GOVERSION'], { reject: false, timeout: 10_000 });
+    if (result.exitCode !== 0) return undefined;
+    const checked = checkGoVersion(String(result.stdout).trim());
+    return checked.ok ? checked.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type Question = Record<string, unknown>;
+
+/** Asks, through Yeoman's adapter, every askable input not known yet; returns the raw answers. */
+export async function askQuestions(
+  generator: Generator,
+  known: Partial<Answers>,
+  ctx: DefaultContext,
+  askAnswered: boolean,
+): Promise<RawInputs> {
+  const questions: Question[] = [];
+  for (const spec of INPUTS as readonly InputSpec[]) {
+    if (spec.prompt === undefined || (known[spec.key] !== undefined && !askAnswered)) continue;
+    questions.push(question(spec, known, ctx));
+  }
+  if (questions.length === 0) return {};
+  const answers = (await generator.prompt(questions as never)) as Record<string, unknown>;
+  const raw: RawInputs = {};
+  for (const [key, value] of Object.entries(answers)) {
+    if (value !== undefined) raw[key as keyof RawInputs] = value as string;
+  }
+  return raw;
+}
+
+function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext): Question {
+  // Earlier answers, checked, so that later defaults (name from module) follow them.
+  const sofar = (answers: Record<string, unknown>): Partial<Answers> => {
+    const merged: Partial<Record<string, unknown>> = { ...known };
+    for (const [key, value] of Object.entries(answers)) {
+      const s = INPUTS.find((i) => i.key === key) as InputSpec | undefined;
+      const checked = s?.check(String(value));
+      if (checked?.ok) merged[key] = checked.value;
+    }
+    return merged as Partial<Answers>;
+  };
+  const toText = spec.toText as (v: unknown) => string;
+  const defaultText = (answers: Record<string, unknown>): string =>
+    known[spec.key] !== undefined ? toText(known[spec.key]) : toText(spec.defaultValue(ctx, sofar(answers)));
+  return {
+    type: spec.choices ? 'select' : 'input',
+    name: spec.key,
+    message: spec.prompt,
+    ...(spec.choices ? { choices: spec.choices.map((c) => ({ name: c, value: c })) } : {}),
+    default: spec.choices ? defaultText({}) : defaultText,
+    ...(spec.askWhen ? { when: (answers: Record<string, unknown>) => spec.askWhen!(sofar(answers)) } : {}),
+    validate: (input: unknown) => {
+      const result = spec.check(String(input ?? ''));
+      return result.ok ? true : `must be ${result.rule}`;
+    },
+  };
+}

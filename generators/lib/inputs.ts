@@ -1,0 +1,219 @@
+// The one definition of every input: flag, prompt, default, validator, help text.
+// Prompts, CLI flags, --help, .yo-rc.json and the README's flag table all come from here.
+import {
+  checkChoice,
+  checkConfigFiles,
+  checkGoprivate,
+  checkGoproxy,
+  checkGoVersion,
+  checkModule,
+  checkName,
+  checkPort,
+  moduleBase,
+  splitList,
+  toName,
+  type Checked,
+} from './validate.js';
+
+export const BASES = ['alpine', 'scratch'] as const;
+export const KINDS = ['service', 'cli'] as const;
+export const LAYOUTS = ['flat', 'cmd'] as const;
+export type Base = (typeof BASES)[number];
+export type Kind = (typeof KINDS)[number];
+export type Layout = (typeof LAYOUTS)[number];
+
+/** Validated answers: what is stored in .yo-rc.json and turned into template data. */
+export interface Answers {
+  module: string;
+  name: string;
+  kind: Kind;
+  port: number;
+  base: Base;
+  layout: Layout;
+  goproxy: string;
+  goprivate: string;
+  config: string[];
+  goVersion: string;
+}
+
+export type InputName = keyof Answers;
+
+/** What defaults may depend on besides earlier answers. */
+export interface DefaultContext {
+  /** The destination folder's base name. */
+  folder: string;
+  /** The local Go toolchain's version (x.y.z), when `go` is installed. */
+  localGoVersion: string | undefined;
+}
+
+export const BUILTIN_GO_VERSION = '1.26.8';
+export const DEFAULT_GOPROXY = 'https://proxy.golang.org,direct';
+
+export interface InputSpec<K extends InputName = InputName> {
+  key: K;
+  /** Long flag name, without dashes. */
+  flag: string;
+  /** One line for --help and the README. */
+  description: string;
+  /** The default, as --help and the README state it. */
+  defaultHelp: string;
+  /** The question; inputs without one are only set by flag, answers file or preset. */
+  prompt?: string;
+  /** Asked only when this holds for the answers so far. */
+  askWhen?: (answers: Partial<Answers>) => boolean;
+  choices?: readonly string[];
+  /** A repeatable flag whose values may also be comma-separated. */
+  list?: boolean;
+  defaultValue: (ctx: DefaultContext, answers: Partial<Answers>) => Answers[K];
+  /** Pure validator and normaliser: raw text in, value or broken rule out. */
+  check: (raw: string | readonly string[]) => Checked<Answers[K]>;
+  /** The value as a flag argument or prompt default. */
+  toText: (value: Answers[K]) => string;
+}
+
+const text = (raw: string | readonly string[]): string => (Array.isArray(raw) ? raw.join(',') : String(raw));
+const same = (value: unknown): string => String(value);
+
+/** Files the generator writes itself; a config file may not take one of their places. */
+export const GENERATED_FILES: ReadonlySet<string> = new Set([
+  'go.mod', 'go.sum', 'Dockerfile', '.dockerignore', 'build.sh', 'Makefile', 'README.md', '.gitignore', '.yo-rc.json',
+]);
+
+function spec<K extends InputName>(s: InputSpec<K>): InputSpec<K> {
+  return s;
+}
+
+export const INPUTS = [
+  spec({
+    key: 'module',
+    flag: 'module',
+    description: 'Go module path, as `go mod init` takes it',
+    defaultHelp: 'example.com/<folder name>',
+    prompt: 'Go module path',
+    defaultValue: (ctx) => `example.com/${toName(ctx.folder)}`,
+    check: (raw) => checkModule(text(raw)),
+    toText: same,
+  }),
+  spec({
+    key: 'name',
+    flag: 'name',
+    description: 'App name: the binary, image and config folder name',
+    defaultHelp: 'last element of the module path, without /vN',
+    prompt: 'App name (binary and image)',
+    defaultValue: (ctx, a) => toName(moduleBase(a.module ?? `example.com/${ctx.folder}`)),
+    check: (raw) => checkName(text(raw)),
+    toText: same,
+  }),
+  spec({
+    key: 'kind',
+    flag: 'kind',
+    description: 'Program kind: `service` (HTTP server) or `cli` (the container used as an executable)',
+    defaultHelp: 'service',
+    prompt: 'Program kind',
+    choices: ['service', 'cli'],
+    defaultValue: () => 'service' as Kind,
+    check: (raw) => checkChoice(KINDS)(text(raw)),
+    toText: same,
+  }),
+  spec({
+    key: 'port',
+    flag: 'port',
+    description: 'Port the service listens on (PORT or -port override it at run time)',
+    defaultHelp: '8080',
+    prompt: 'Port to listen on',
+    askWhen: (a) => a.kind !== 'cli',
+    defaultValue: () => 8080,
+    check: (raw) => checkPort(text(raw)),
+    toText: same,
+  }),
+  spec({
+    key: 'base',
+    flag: 'base',
+    description: 'Runtime base image: `alpine` (has a shell) or `scratch` (smallest)',
+    defaultHelp: 'alpine',
+    prompt: 'Runtime base image',
+    choices: ['alpine', 'scratch'],
+    defaultValue: () => 'alpine' as Base,
+    check: (raw) => checkChoice(BASES)(text(raw)),
+    toText: same,
+  }),
+  spec({
+    key: 'layout',
+    flag: 'layout',
+    description: 'Source layout: `flat` (main package at the root) or `cmd` (cmd/<name>/main.go)',
+    defaultHelp: 'flat',
+    prompt: 'Source layout',
+    choices: ['flat', 'cmd'],
+    defaultValue: () => 'flat' as Layout,
+    check: (raw) => checkChoice(LAYOUTS)(text(raw)),
+    toText: same,
+  }),
+  spec({
+    key: 'goproxy',
+    flag: 'goproxy',
+    description: 'GOPROXY for module downloads in the image build (a build ARG, never in the runtime image)',
+    defaultHelp: DEFAULT_GOPROXY,
+    prompt: 'GOPROXY for module downloads',
+    defaultValue: () => DEFAULT_GOPROXY,
+    check: (raw) => checkGoproxy(text(raw)),
+    toText: same,
+  }),
+  spec({
+    key: 'goprivate',
+    flag: 'goprivate',
+    description: 'GOPRIVATE patterns for private modules; the build then reads credentials from a netrc secret',
+    defaultHelp: 'none',
+    defaultValue: () => '',
+    check: (raw) => checkGoprivate(text(raw)),
+    toText: same,
+  }),
+  spec({
+    key: 'config',
+    flag: 'config',
+    description: 'Config file(s), repeatable or comma-separated: created if absent, copied into the image, passed with -config',
+    defaultHelp: 'none',
+    prompt: 'Config files (comma-separated, empty for none)',
+    list: true,
+    defaultValue: () => [] as string[],
+    check: (raw) => checkConfigFiles(raw, GENERATED_FILES),
+    toText: (files) => files.join(','),
+  }),
+  spec({
+    key: 'goVersion',
+    flag: 'go-version',
+    description: 'Go version for go.mod and the builder image',
+    defaultHelp: `the local go toolchain's, else ${BUILTIN_GO_VERSION}`,
+    defaultValue: (ctx) => ctx.localGoVersion ?? BUILTIN_GO_VERSION,
+    check: (raw) => checkGoVersion(text(raw)),
+    toText: same,
+  }),
+] as const satisfies readonly InputSpec<any>[];
+
+/** Switches that steer a run but are not answers: not asked, not stored. */
+export interface SwitchSpec {
+  flag: string;
+  alias?: string;
+  description: string;
+  defaultHelp: string;
+}
+
+export const SWITCHES: readonly SwitchSpec[] = [
+  {
+    flag: 'yes',
+    alias: 'y',
+    description: 'No prompts: take flags, stored answers and defaults (implied when stdin is not a TTY or CI is set)',
+    defaultHelp: 'off',
+  },
+  {
+    flag: 'skip-install',
+    description: 'Do not run `git init` and `go mod tidy` after writing',
+    defaultHelp: 'off',
+  },
+];
+
+export function inputByKey<K extends InputName>(key: K): InputSpec<K> {
+  return INPUTS.find((i) => i.key === key) as unknown as InputSpec<K>;
+}
+
+/** Raw list values from a flag that may be repeated and comma-separated. */
+export { splitList };

@@ -1,0 +1,134 @@
+// The one typed function that turns validated answers into the data every template sees.
+// This object is a public interface (preset overlays render with it): add fields, never
+// rename or remove them. The README documents it field by field.
+import type { Answers, Base, Kind, Layout } from './inputs.js';
+
+export const ALPINE_VERSION = '3.22';
+
+export interface ConfigFile {
+  /** Path in the project, e.g. "config/app.yaml". */
+  path: string;
+  /** Absolute path in the image, e.g. "/etc/myapp/config/app.yaml". */
+  imagePath: string;
+}
+
+export interface ImageRefs {
+  /** Go version in the builder image tag (the Dockerfile's GO_VERSION default). */
+  goVersion: string;
+  /** Alpine version for builder and runtime tags (the Dockerfile's ALPINE_VERSION default). */
+  alpineVersion: string;
+  /** Builder FROM reference; may use ${GO_VERSION} and ${ALPINE_VERSION}. */
+  builder: string;
+  /** Runtime FROM reference: "scratch", or an alpine reference. */
+  runtime: string;
+}
+
+export interface TemplateData {
+  /** The generator's version, for a comment in generated files. */
+  generatorVersion: string;
+  module: string;
+  name: string;
+  kind: Kind;
+  isService: boolean;
+  isCli: boolean;
+  port: number;
+  base: Base;
+  isScratch: boolean;
+  layout: Layout;
+  goproxy: string;
+  goprivate: string;
+  /** The `go` directive in go.mod. */
+  goVersion: string;
+  /** Folder of package main ("" for flat, "cmd/<name>" for cmd). */
+  mainDir: string;
+  /** Package pattern for go build: "." or "./cmd/<name>". */
+  mainPackage: string;
+  /** Where the binary lives in the image. */
+  binaryPath: string;
+  /** Folder for config files in the image: /etc/<name>. */
+  configDir: string;
+  configFiles: ConfigFile[];
+  /** Lines of the .dockerignore allow-list after "*". */
+  dockerignore: string[];
+  images: ImageRefs;
+  /** Extra OCI labels (key to value) beyond the generated ones. */
+  labels: Record<string, string>;
+  /** ENTRYPOINT and CMD of the runtime image, as JSON arrays. */
+  entrypoint: string;
+  cmd: string;
+}
+
+export interface DataOptions {
+  generatorVersion: string;
+  images?: Partial<ImageRefs>;
+  labels?: Record<string, string>;
+}
+
+const SHELL_WORD = /^[A-Za-z0-9._/:=@%+,-]+$/;
+
+/** Values that land in build.sh or the Makefile must be plain shell words. */
+function shellWord(value: string, what: string): string {
+  if (!SHELL_WORD.test(value)) throw new Error(`internal: ${what} ${JSON.stringify(value)} is not a shell-safe word`);
+  return value;
+}
+
+export function toTemplateData(answers: Answers, options: DataOptions): TemplateData {
+  const name = shellWord(answers.name, 'name');
+  const mainDir = answers.layout === 'cmd' ? `cmd/${name}` : '';
+  const configDir = `/etc/${name}`;
+  const binaryPath = `/usr/local/bin/${name}`;
+  const configFiles = answers.config.map((path) => ({ path, imagePath: `${configDir}/${path}` }));
+  const configArgs = configFiles.flatMap((f) => ['-config', f.imagePath]);
+  const isService = answers.kind === 'service';
+  const images: ImageRefs = {
+    goVersion: answers.goVersion,
+    alpineVersion: ALPINE_VERSION,
+    builder: 'golang:${GO_VERSION}-alpine${ALPINE_VERSION}',
+    runtime: answers.base === 'scratch' ? 'scratch' : 'alpine:${ALPINE_VERSION}',
+    ...options.images,
+  };
+  return {
+    generatorVersion: options.generatorVersion,
+    module: answers.module,
+    name,
+    kind: answers.kind,
+    isService,
+    isCli: !isService,
+    port: answers.port,
+    base: answers.base,
+    isScratch: images.runtime === 'scratch',
+    layout: answers.layout,
+    goproxy: answers.goproxy,
+    goprivate: answers.goprivate,
+    goVersion: answers.goVersion,
+    mainDir,
+    mainPackage: mainDir === '' ? '.' : `./${mainDir}`,
+    binaryPath,
+    configDir,
+    configFiles,
+    dockerignore: dockerignoreLines(answers.layout, answers.config),
+    images,
+    labels: { ...options.labels },
+    // A service takes its config flags as overridable CMD defaults. A cli's CMD is SRC DST,
+    // which users replace on every run, so its config flags stay in ENTRYPOINT.
+    entrypoint: jsonArray(isService ? [binaryPath] : [binaryPath, ...configArgs]),
+    cmd: jsonArray(isService ? configArgs : ['input.txt', 'output.txt']),
+  };
+}
+
+/** A Dockerfile exec-form array: JSON, spaced for reading. */
+function jsonArray(words: readonly string[]): string {
+  return `[${words.map((w) => JSON.stringify(w)).join(', ')}]`;
+}
+
+/** The allow-list: folders by name (buildah 1.28 ignores `!**` re-includes), root .go files, config files. */
+function dockerignoreLines(layout: Layout, config: readonly string[]): string[] {
+  return [
+    '!go.mod',
+    '!go.sum',
+    '!*.go',
+    ...(layout === 'cmd' ? ['!cmd/'] : []),
+    '!internal/',
+    ...config.map((c) => `!${c}`),
+  ];
+}
