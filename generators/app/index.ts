@@ -13,6 +13,7 @@ import {
   isInteractive,
   localGoVersion,
   packageVersion,
+  quietUserErrors,
   templatesRoot,
 } from '../lib/generator-support.js';
 import { isPrivilegedPort } from '../lib/validate.js';
@@ -23,28 +24,38 @@ export default class AppGenerator extends Generator {
   private answers!: Answers;
   private data!: TemplateData;
   private interactive = false;
+  private readonly fail: (error: unknown) => never;
 
   constructor(args: string[], options: Generator['options']) {
     // Go projects have no package.json: turn off Yeoman's npm install step.
     super(args, options, { customInstallTask: true });
     declareOptions(this);
     this.sourceRoot(templatesRoot);
+    this.fail = quietUserErrors(this);
   }
 
   initializing(): void {
     // Flag values never pass through prompt validation, so every one is checked here, first.
-    this.flags = checkInputs(flagValues(this.options), (spec) => `--${spec.flag}`);
+    try {
+      this.flags = checkInputs(flagValues(this.options), (spec) => `--${spec.flag}`);
+    } catch (error) {
+      this.fail(error);
+    }
     this.interactive = isInteractive(this.options);
   }
 
   async prompting(): Promise<void> {
-    const stored = checkInputs(this.config.getAll() as RawInputs, (spec) => `.yo-rc.json ${spec.key}`);
-    const known: Partial<Answers> = { ...stored, ...this.flags };
-    const ctx = defaultContext(this.destinationRoot(), known);
-    const asked = this.interactive ? await askQuestions(this, known, ctx, this.options['askAnswered'] === true) : {};
-    // Answers are checked again: a scripted prompt (or a test's) never runs `validate`.
-    const checked = checkInputs(asked, (spec) => `answer to "${spec.prompt ?? spec.key}"`);
-    this.answers = completeAnswers({ ...known, ...checked }, ctx);
+    try {
+      const stored = checkInputs(this.config.getAll() as RawInputs, (spec) => `.yo-rc.json ${spec.key}`);
+      const known: Partial<Answers> = { ...stored, ...this.flags };
+      const ctx = defaultContext(this.destinationRoot(), known);
+      const asked = this.interactive ? await askQuestions(this, known, ctx, this.options['askAnswered'] === true) : {};
+      // Answers are checked again: a scripted prompt (or a test's) never runs `validate`.
+      const checked = checkInputs(asked, (spec) => `answer to "${spec.prompt ?? spec.key}"`);
+      this.answers = completeAnswers({ ...known, ...checked }, ctx);
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   configuring(): void {

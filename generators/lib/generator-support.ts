@@ -123,3 +123,40 @@ function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext)
     },
   };
 }
+
+const USER_ERRORS = new Set(['InputError', 'UsageError']);
+const RUN_LOOP_ERROR = 'An error occured while running';
+
+export function isUserError(error: unknown): boolean {
+  return error instanceof Error && USER_ERRORS.has(error.name);
+}
+
+/**
+ * Bad input must print one line. Yeoman's run loop logs "An error occured while running
+ * <task>" before the error itself; this drops that line when the error is the user's,
+ * and keeps it for bugs. Returns the function a task calls with what it caught.
+ */
+export function quietUserErrors(generator: Generator): (error: unknown) => never {
+  let userError = false;
+  const base = generator.log;
+  const rethrow = (error: unknown): never => {
+    userError = isUserError(error);
+    throw error;
+  };
+  // A generator made only to list its options (--help) has no log.
+  if (base === undefined) return rethrow;
+  // `log` is declared readonly, but Yeoman assigns it per instance in the constructor.
+  (generator as { log: typeof base }).log = new Proxy(base, {
+    get(target, prop, receiver) {
+      if (prop !== 'error') return Reflect.get(target, prop, receiver);
+      return (message: unknown, ...rest: unknown[]) => {
+        if (userError && String(message).startsWith(RUN_LOOP_ERROR)) {
+          userError = false;
+          return target;
+        }
+        return (target.error as (...a: unknown[]) => unknown)(message, ...rest);
+      };
+    },
+  });
+  return rethrow;
+}

@@ -1,0 +1,68 @@
+// Shared test helpers: running the generator in a temp folder, listing what it wrote.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import helpers, { type RunResult } from 'yeoman-test';
+
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const APP_GENERATOR = path.join(PACKAGE_ROOT, 'generators/app/index.js');
+
+/** A fresh folder under the system temp dir, removed by `cleanup`. */
+export function tempDir(prefix = 'dockergo-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export function cleanup(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Every file below dir, relative and sorted (folders left out). */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (sub: string): void => {
+    for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = sub === '' ? entry.name : `${sub}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (entry.name !== '.git') walk(rel);
+      } else out.push(rel);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+export function read(dir: string, file: string): string {
+  return readFileSync(path.join(dir, file), 'utf8');
+}
+
+export function isExecutable(dir: string, file: string): boolean {
+  return (statSync(path.join(dir, file)).mode & 0o111) !== 0;
+}
+
+export type Options = Record<string, unknown>;
+
+/** A yeoman-test run of dockergo:app in `dir`, on these options (our flags, camelCased). */
+export function runApp(dir: string, options: Options) {
+  // yeoman-test types options as Yeoman's base options; ours come from the input table.
+  return helpers.run(APP_GENERATOR, { namespace: 'dockergo:app' }).cd(dir).withOptions(options as never);
+}
+
+/** Runs dockergo:app non-interactively on flags, in `dir` (a new temp folder by default). */
+export async function generate(options: Options, dir = tempDir()): Promise<{ dir: string; result: RunResult }> {
+  const result = await runApp(dir, { yes: true, skipInstall: true, goVersion: '1.26.8', ...options });
+  return { dir, result };
+}
+
+/** Runs the generator expecting a failure; returns the error and the folder it ran in. */
+export async function generateFailing(options: Options, answers?: Record<string, unknown>): Promise<{ dir: string; error: Error }> {
+  const dir = tempDir();
+  const context = runApp(dir, { skipInstall: true, goVersion: '1.26.8', yes: answers === undefined, ...options });
+  if (answers) context.withAnswers(answers);
+  try {
+    await context;
+  } catch (error) {
+    return { dir, error: error as Error };
+  }
+  throw new Error(`generator succeeded on ${JSON.stringify({ options, answers })}`);
+}
