@@ -16,7 +16,7 @@ const windowsReserved = new Set([
 
 export const MODULE_RULE =
   'a Go module path: slash-separated elements of letters, digits and . _ ~ -, none empty, "." or "..", ' +
-  'none starting with a dot or ending with one, no leading or trailing slash, and a major-version suffix only as /v2 or higher';
+  'none ending with a dot, no leading or trailing slash, and a major-version suffix only as /v2 or higher';
 
 /** Go's import-path rules for a module path, as `go mod init` accepts them. */
 export function checkModule(raw: string): Checked<string> {
@@ -32,7 +32,7 @@ export function checkModule(raw: string): Checked<string> {
 
 function checkPathElement(elem: string): boolean {
   if (elem === '' || /^\.+$/.test(elem)) return false;
-  if (elem.startsWith('.') || elem.endsWith('.')) return false;
+  if (elem.endsWith('.')) return false;
   if (!/^[A-Za-z0-9._~-]+$/.test(elem)) return false;
   const short = elem.split('.')[0]!.toLowerCase();
   return !windowsReserved.has(short);
@@ -156,7 +156,7 @@ export const GO_VERSION_RULE = 'a Go release as x.y or x.y.z, Go 1.22 or newer (
 
 export function checkGoVersion(raw: string): Checked<string> {
   const value = raw.trim().replace(/^go/, '');
-  const m = /^([0-9]+)\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?$/.exec(value);
+  const m = /^([1-9][0-9]*)\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?$/.exec(value);
   if (!m) return fail(GO_VERSION_RULE);
   const major = Number(m[1]);
   const minor = Number(m[2]);
