@@ -1,0 +1,188 @@
+// The Dockerfile, build.sh and Makefile each variant gets: linted, checked against our rules,
+// and build.sh driven against a fake engine that records what it is asked to do.
+import assert from 'node:assert/strict';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { validate } from 'dockerfile-utils';
+import { execa } from 'execa';
+import { checkDockerfile } from './support/dockerfile-rules.js';
+import { cleanup, generate, read, tempDir } from './support/project.js';
+
+const VARIANTS: Record<string, unknown>[] = [
+  { base: 'alpine', kind: 'service', layout: 'flat' },
+  { base: 'scratch', kind: 'service', layout: 'cmd', port: '9000', config: ['config/app.yaml', 'b.toml'] },
+  { base: 'scratch', kind: 'cli', layout: 'flat', config: ['rules.conf'] },
+  { base: 'alpine', kind: 'cli', layout: 'cmd' },
+  { base: 'scratch', kind: 'service', layout: 'flat', goprivate: 'git.acme.example/*' },
+  { base: 'alpine', kind: 'cli', layout: 'flat', goprivate: 'git.acme.example' },
+];
+
+describe('generated container files', function () {
+  this.timeout(60_000);
+  for (const variant of VARIANTS) {
+    describe(JSON.stringify(variant), () => {
+      let dir = '';
+      before(async () => ({ dir } = await generate({ module: 'example.com/acme/tool', ...variant })));
+      after(() => cleanup(dir));
+
+      it('the Dockerfile has no dockerfile-utils diagnostics', () => {
+        assert.deepEqual(validate(read(dir, 'Dockerfile')), []);
+      });
+
+      it('the Dockerfile keeps our rules: pinned bases, numeric non-root USER, JSON ENTRYPOINT/CMD, EXPOSE, runtime last', () => {
+        const port = variant['kind'] === 'service' ? Number(variant['port'] ?? 8080) : undefined;
+        assert.deepEqual(checkDockerfile(read(dir, 'Dockerfile'), { port }), []);
+      });
+
+      it('build.sh passes shellcheck', async () => {
+        const result = await execa('shellcheck', ['--severity=style', 'build.sh'], { cwd: dir, reject: false, all: true });
+        assert.equal(result.all, '');
+        assert.equal(result.exitCode, 0);
+      });
+    });
+  }
+});
+
+describe('our Dockerfile rules catch what they promise', () => {
+  let good = '';
+  before(async () => {
+    const { dir } = await generate({ module: 'example.com/x', base: 'scratch' });
+    good = read(dir, 'Dockerfile');
+    cleanup(dir);
+  });
+  const broken: [string, (d: string) => string, RegExp][] = [
+    ['a latest base', (d) => d.replace('ARG ALPINE_VERSION=3.22', 'ARG ALPINE_VERSION=3.22\nFROM alpine:latest AS extra'), /uses latest/],
+    ['an untagged base', (d) => d.replace('FROM scratch AS runtime', 'FROM alpine AS runtime'), /alpine has no tag/],
+    ['a root USER', (d) => d.replace('USER 65532:65532', 'USER 0:0'), /USER is root/],
+    ['a named USER', (d) => d.replace('USER 65532:65532', 'USER app'), /"app" is not numeric/],
+    ['a shell-form CMD', (d) => d.replace(/^ENTRYPOINT .*$/m, 'ENTRYPOINT /usr/local/bin/x'), /ENTRYPOINT is not in JSON form/],
+    ['a wrong EXPOSE', (d) => d.replace('EXPOSE 8080', 'EXPOSE 80'), /EXPOSE is \["80"\], expected \["8080"\]/],
+    ['runtime not last', (d) => `${d}\nFROM scratch AS extra\n`, /the last stage is extra, not runtime/],
+  ];
+  for (const [what, breakIt, message] of broken) {
+    it(what, () => {
+      const text = breakIt(good);
+      assert.notEqual(text, good, 'the mutation did not apply');
+      assert.match(checkDockerfile(text, { port: 8080 }).join('\n'), message);
+    });
+  }
+  it('passes the generated Dockerfile itself', () => assert.deepEqual(checkDockerfile(good, { port: 8080 }), []));
+
+  it('dockerfile-utils is live: it flags a relative WORKDIR and a second HEALTHCHECK', () => {
+    const text = good.replace('USER 65532:65532', 'WORKDIR data\nHEALTHCHECK NONE\nUSER 65532:65532');
+    const messages = validate(text).map((d) => d.message);
+    assert.ok(messages.some((m) => /WORKDIR paths should be absolute/.test(m)), messages.join('; '));
+    assert.ok(messages.some((m) => /only be one HEALTHCHECK/.test(m)), messages.join('; '));
+  });
+});
+
+/** A fake engine on PATH: records each call's arguments, one line each, and answers `image inspect`. */
+function fakeEngine(dir: string, name: string): string {
+  const log = path.join(dir, `${name}.log`);
+  const bin = path.join(dir, name);
+  writeFileSync(bin, `#!/bin/sh\necho "$*" >> "${log}"\ncase "$1 $2" in "image inspect") echo 12345678;; esac\n`);
+  chmodSync(bin, 0o755);
+  return log;
+}
+
+describe('build.sh drives the engine', () => {
+  let service = '';
+  let cli = '';
+  let fakes = '';
+  before(async () => {
+    ({ dir: service } = await generate({ module: 'example.com/acme/web', port: '8181', goprivate: 'git.acme.example' }));
+    ({ dir: cli } = await generate({ module: 'example.com/acme/conv', kind: 'cli' }));
+    fakes = tempDir('fake-engine-');
+  });
+  after(() => [service, cli, fakes].forEach(cleanup));
+
+  async function buildSh(dir: string, args: string[], env: Record<string, string> = {}) {
+    const log = fakeEngine(fakes, env['DOCKER'] ?? 'docker');
+    writeFileSync(log, '');
+    const result = await execa('./build.sh', args, {
+      cwd: dir,
+      reject: false,
+      env: { PATH: `${fakes}:${process.env['PATH']}`, VERSION: 'v1.2.3', HOME: fakes, ...env },
+    });
+    return { ...result, calls: readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) };
+  }
+
+  it('build tags <name>:<version> and passes the version labels', async () => {
+    const { calls, exitCode } = await buildSh(service, ['build']);
+    assert.equal(exitCode, 0);
+    assert.equal(calls.length, 1);
+    assert.match(calls[0]!, /^build --build-arg VERSION=v1\.2\.3 --build-arg REVISION=\S+ --build-arg CREATED=\S* -t web:v1\.2\.3 \.$/);
+  });
+
+  it('the version comes from git describe when VERSION is unset, made tag-safe', async () => {
+    await execa('git', ['init', '-q'], { cwd: service });
+    await execa('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'x'], { cwd: service });
+    await execa('git', ['tag', 'release/2.0'], { cwd: service });
+    const { calls } = await buildSh(service, ['build'], { VERSION: '' });
+    assert.match(calls[0]!, / -t web:release-2\.0(-dirty)? \.$/);
+    assert.match(calls[0]!, /REVISION=[0-9a-f]{40} /);
+  });
+
+  it('DOCKER=podman adds --format docker, so HEALTHCHECK survives', async () => {
+    const { calls } = await buildSh(service, ['build'], { DOCKER: 'podman' });
+    assert.match(calls[0]!, /^build .* --format docker -t web:v1\.2\.3 \.$/);
+  });
+
+  it('a netrc file is passed as a build secret when it exists', async () => {
+    const netrc = path.join(fakes, 'netrc');
+    writeFileSync(netrc, 'machine git.acme.example login x password y\n');
+    const { calls } = await buildSh(service, ['build'], { NETRC_FILE: netrc });
+    assert.ok(calls[0]!.includes(`--secret id=netrc,src=${netrc}`), calls[0]);
+    const { calls: without } = await buildSh(service, ['build'], { NETRC_FILE: path.join(fakes, 'absent') });
+    assert.ok(!without[0]!.includes('--secret'));
+  });
+
+  it('test, artifact, run, push, prune and size call the engine as documented', async () => {
+    assert.match((await buildSh(service, ['test'])).calls[0]!, /^build .* --target test \.$/);
+    assert.match((await buildSh(service, ['artifact'])).calls[0]!, /^build .* --target artifact --output type=local,dest=bin \.$/);
+    assert.deepEqual((await buildSh(service, ['run'])).calls, ['run --rm -p 8181:8181 web:v1.2.3']);
+    assert.deepEqual((await buildSh(service, ['push'], { REGISTRY: 'registry.example.com/team' })).calls, [
+      'tag web:v1.2.3 registry.example.com/team/web:v1.2.3',
+      'push registry.example.com/team/web:v1.2.3',
+    ]);
+    assert.deepEqual((await buildSh(service, ['prune'])).calls, ['image prune -f']);
+    const size = await buildSh(service, ['size']);
+    assert.equal(size.stdout, 'web:v1.2.3: 12345678 bytes (12.3 MB)');
+  });
+
+  it('a cli runs on the current folder, as the calling user', async () => {
+    const { calls } = await buildSh(cli, ['run', 'a.txt', 'b.txt']);
+    const uid = process.getuid?.() ?? 0;
+    assert.match(calls[0]!, new RegExp(`^run --rm --user ${uid}:\\d+ -v \\S+:/data conv:v1\\.2\\.3 a\\.txt b\\.txt$`));
+  });
+
+  it('push without REGISTRY fails and says what to set', async () => {
+    const result = await buildSh(service, ['push'], { REGISTRY: '' });
+    assert.notEqual(result.exitCode, 0);
+    assert.match(result.stderr, /set REGISTRY/);
+    assert.deepEqual(result.calls, []);
+  });
+
+  it('help prints usage; an unknown command prints usage to stderr and exits 2', async () => {
+    const help = await buildSh(service, ['help']);
+    assert.equal(help.exitCode, 0);
+    assert.match(help.stdout, /^usage: \.\/build\.sh COMMAND/);
+    for (const command of ['build', 'test', 'artifact', 'run', 'push', 'prune', 'size']) assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
+    const unknown = await buildSh(service, ['deploy']);
+    assert.equal(unknown.exitCode, 2);
+    assert.match(unknown.stderr, /unknown command: deploy\nusage:/);
+  });
+});
+
+describe('the Makefile', () => {
+  it('has every documented target, wired to go and build.sh', async () => {
+    const { dir } = await generate({ module: 'example.com/acme/mk', layout: 'cmd' });
+    const targets = ['build', 'test', 'run', 'docker-build', 'docker-test', 'docker-run', 'docker-push', 'clean'];
+    const dry = await execa('make', ['-n', ...targets], { cwd: dir, env: { VERSION: 'v0.0.1' } });
+    assert.match(dry.stdout, /go build -trimpath -ldflags "-s -w -X main\.version=v0\.0\.1" -o bin\/mk \.\/cmd\/mk/);
+    assert.match(dry.stdout, /go vet \.\/\.\.\.\ngo test \.\/\.\.\./);
+    for (const sub of ['build', 'test', 'run', 'push']) assert.match(dry.stdout, new RegExp(`\\./build\\.sh ${sub}`));
+    assert.match(dry.stdout, /rm -rf bin/);
+    cleanup(dir);
+  });
+});
