@@ -4,6 +4,7 @@
 // Bad input prints one line and exits 1, with no stack trace and no file written.
 import { fileURLToPath } from 'node:url';
 import { prepareCommand } from 'yeoman-environment';
+import { SWITCHES } from '../generators/lib/inputs.js';
 
 const appGenerator = fileURLToPath(new URL('../generators/app/index.js', import.meta.url));
 
@@ -16,6 +17,13 @@ async function main(argv: string[]): Promise<void> {
     .name('generator-dockergo')
     .description('Scaffold a production-ready, containerised Go service (also: yo dockergo).')
     .exitOverride();
+  // The environment declares --skip-install first, for npm; say what it skips here.
+  for (const s of SWITCHES) {
+    const option = command.options.find((o) => o.long === `--${s.flag}`);
+    if (!option) continue;
+    option.description = `${s.description} (default: ${s.defaultHelp})`;
+    option.defaultValue = undefined;
+  }
   await command.parseAsync(argv, { from: 'user' });
 }
 

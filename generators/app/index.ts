@@ -1,9 +1,9 @@
 // `yo dockergo` / `generator-dockergo`: scaffolds a containerised Go service.
 // The class only sequences Yeoman's run loop; the work lives in ../lib.
-import type { Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
-import { checkInputs, completeAnswers, equivalentCommand, toRaw, type RawInputs } from '../lib/answers.js';
+import { checkInputs, completeAnswers, equivalentCommand, shellQuote, toRaw, type RawInputs } from '../lib/answers.js';
 import { projectFiles } from '../lib/files.js';
 import type { Answers, DefaultContext } from '../lib/inputs.js';
 import {
@@ -24,11 +24,18 @@ export default class AppGenerator extends Generator {
   private answers!: Answers;
   private data!: TemplateData;
   private interactive = false;
+  /** The folder argument, when the project goes into a new folder. */
+  private folder = '';
   private readonly fail: (error: unknown) => never;
 
   constructor(args: string[], options: Generator['options']) {
     // Go projects have no package.json: turn off Yeoman's npm install step.
     super(args, options, { customInstallTask: true });
+    this.argument('folder', {
+      type: String,
+      required: false,
+      description: 'Folder to create the project in (default: the current folder)',
+    });
     declareOptions(this);
     this.sourceRoot(templatesRoot);
     this.fail = quietUserErrors(this);
@@ -42,6 +49,12 @@ export default class AppGenerator extends Generator {
       this.fail(error);
     }
     this.interactive = isInteractive(this.options);
+    // Only now, with the flags known to be good: destinationRoot creates the folder.
+    const folder = optionsOf(this)['folder'];
+    if (typeof folder === 'string' && folder !== '') {
+      this.destinationRoot(folder);
+      this.folder = folder;
+    }
   }
 
   async prompting(): Promise<void> {
@@ -49,7 +62,7 @@ export default class AppGenerator extends Generator {
       const stored = checkInputs(this.config.getAll() as RawInputs, (spec) => `.yo-rc.json ${spec.key}`);
       const known: Partial<Answers> = { ...stored, ...this.flags };
       const ctx = defaultContext(this.destinationRoot(), known);
-      const asked = this.interactive ? await askQuestions(this, known, ctx, this.options['askAnswered'] === true) : {};
+      const asked = this.interactive ? await askQuestions(this, known, ctx, optionsOf(this)['askAnswered'] === true) : {};
       // Answers are checked again: a scripted prompt (or a test's) never runs `validate`.
       const checked = checkInputs(asked, (spec) => `answer to "${spec.prompt ?? spec.key}"`);
       this.answers = completeAnswers({ ...known, ...checked }, ctx);
@@ -74,14 +87,16 @@ export default class AppGenerator extends Generator {
       this.renderTemplate(file.template, file.destination, { ...this.data, ...file.extra });
       if (file.executable) {
         const target = this.destinationPath(file.destination);
-        // mem-fs-editor types `stat` as fs.Stats but commits only its mode.
-        this.fs.write(target, this.fs.read(target)!, { stat: { mode: 0o755 } as Stats });
+        // mem-fs-editor types `stat` as fs.Stats but commits only its mode. The conflicter compares
+        // it with fs.stat's full st_mode, so the file-type bits belong in it too.
+        this.fs.write(target, this.fs.read(target)!, { stat: { mode: constants.S_IFREG | 0o755 } as Stats });
       }
     }
   }
 
   async install(): Promise<void> {
-    if (this.options.skipInstall === true || (this.options as Record<string, unknown>)['skip-install'] === true) return;
+    const options = optionsOf(this);
+    if (options['skipInstall'] === true || options['skip-install'] === true) return;
     const inRepo = await this.spawn('git', ['rev-parse', '--is-inside-work-tree'], {
       cwd: this.destinationPath(),
       reject: false,
@@ -92,12 +107,23 @@ export default class AppGenerator extends Generator {
   }
 
   end(): void {
+    const folder = this.folder === '' ? [] : [shellQuote(this.folder)];
     if (this.interactive) {
-      this.log(`\nTo generate this again without prompts:\n  ${equivalentCommand(this.answers)}\n`);
+      this.log(`\nTo generate this again without prompts:\n  ${equivalentCommand(this.answers, folder)}\n`);
     }
-    const run = this.data.isService ? `./build.sh run   # then: curl localhost:${this.data.port}/healthz` : './build.sh run input.txt output.txt';
-    this.log(`\n${this.data.name} is ready. Next:\n  make test\n  ./build.sh build\n  ${run}\n`);
+    const steps = [
+      ...folder.map((f) => `cd ${f}`),
+      'make test',
+      './build.sh build',
+      this.data.isService ? `./build.sh run   # then: curl localhost:${this.data.port}/healthz` : './build.sh run input.txt output.txt',
+    ];
+    this.log(`\n${this.data.name} is ready. Next:\n${steps.map((s) => `  ${s}\n`).join('')}`);
   }
+}
+
+/** Options as parsed, keyed by flag or camelCased name (Yeoman's type knows only its own). */
+function optionsOf(generator: Generator): Record<string, unknown> {
+  return generator.options as Record<string, unknown>;
 }
 
 function defaultContext(destination: string, known: Partial<Answers>): DefaultContext {

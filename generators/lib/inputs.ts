@@ -55,7 +55,7 @@ export interface InputSpec<K extends InputName = InputName> {
   flag: string;
   /** One line for --help and the README. */
   description: string;
-  /** The default, as --help and the README state it. */
+  /** The default, as --help and the README state it (literal values in backticks). */
   defaultHelp: string;
   /** The question; inputs without one are only set by flag, answers file or preset. */
   prompt?: string;
@@ -88,7 +88,7 @@ export const INPUTS = [
     key: 'module',
     flag: 'module',
     description: 'Go module path, as `go mod init` takes it',
-    defaultHelp: 'example.com/<folder name>',
+    defaultHelp: '`example.com/<folder name>`',
     prompt: 'Go module path',
     defaultValue: (ctx) => `example.com/${toName(ctx.folder)}`,
     check: (raw) => checkModule(text(raw)),
@@ -98,7 +98,7 @@ export const INPUTS = [
     key: 'name',
     flag: 'name',
     description: 'App name: the binary, image and config folder name',
-    defaultHelp: 'last element of the module path, without /vN',
+    defaultHelp: 'the module path\'s last element, without `/vN`',
     prompt: 'App name (binary and image)',
     defaultValue: (ctx, a) => toName(moduleBase(a.module ?? `example.com/${ctx.folder}`)),
     check: (raw) => checkName(text(raw)),
@@ -108,7 +108,7 @@ export const INPUTS = [
     key: 'kind',
     flag: 'kind',
     description: 'Program kind: `service` (HTTP server) or `cli` (the container used as an executable)',
-    defaultHelp: 'service',
+    defaultHelp: '`service`',
     prompt: 'Program kind',
     choices: ['service', 'cli'],
     defaultValue: () => 'service' as Kind,
@@ -119,7 +119,7 @@ export const INPUTS = [
     key: 'port',
     flag: 'port',
     description: 'Port the service listens on (PORT or -port override it at run time)',
-    defaultHelp: '8080',
+    defaultHelp: '`8080`',
     prompt: 'Port to listen on',
     askWhen: (a) => a.kind !== 'cli',
     defaultValue: () => 8080,
@@ -130,7 +130,7 @@ export const INPUTS = [
     key: 'base',
     flag: 'base',
     description: 'Runtime base image: `alpine` (has a shell) or `scratch` (smallest)',
-    defaultHelp: 'alpine',
+    defaultHelp: '`alpine`',
     prompt: 'Runtime base image',
     choices: ['alpine', 'scratch'],
     defaultValue: () => 'alpine' as Base,
@@ -140,8 +140,8 @@ export const INPUTS = [
   spec({
     key: 'layout',
     flag: 'layout',
-    description: 'Source layout: `flat` (main package at the root) or `cmd` (cmd/<name>/main.go)',
-    defaultHelp: 'flat',
+    description: 'Source layout: `flat` (main package at the root) or `cmd` (`cmd/<name>/main.go`)',
+    defaultHelp: '`flat`',
     prompt: 'Source layout',
     choices: ['flat', 'cmd'],
     defaultValue: () => 'flat' as Layout,
@@ -152,7 +152,7 @@ export const INPUTS = [
     key: 'goproxy',
     flag: 'goproxy',
     description: 'GOPROXY for module downloads in the image build (a build ARG, never in the runtime image)',
-    defaultHelp: DEFAULT_GOPROXY,
+    defaultHelp: `\`${DEFAULT_GOPROXY}\``,
     prompt: 'GOPROXY for module downloads',
     defaultValue: () => DEFAULT_GOPROXY,
     check: (raw) => checkGoproxy(text(raw)),
@@ -182,7 +182,7 @@ export const INPUTS = [
     key: 'goVersion',
     flag: 'go-version',
     description: 'Go version for go.mod and the builder image',
-    defaultHelp: `the local go toolchain's, else ${BUILTIN_GO_VERSION}`,
+    defaultHelp: `the local \`go\` toolchain's, else \`${BUILTIN_GO_VERSION}\``,
     defaultValue: (ctx) => ctx.localGoVersion ?? BUILTIN_GO_VERSION,
     check: (raw) => checkGoVersion(text(raw)),
     toText: same,

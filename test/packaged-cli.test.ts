@@ -1,0 +1,106 @@
+// The package as users get it: packed, installed from the tarball, run as a child process.
+import assert from 'node:assert/strict';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
+import { cleanup, listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
+
+const NOBODY = 65534;
+
+describe('the packed package', function () {
+  this.timeout(300_000);
+  let prefix = '';
+  let bin = '';
+
+  before(async () => {
+    prefix = tempDir('dockergo-prefix-');
+    chmodSync(prefix, 0o755);
+    const pack = await execa('npm', ['pack', '--silent', '--pack-destination', prefix], { cwd: PACKAGE_ROOT });
+    const tarball = path.join(prefix, pack.stdout.trim().split('\n').at(-1)!);
+    await execa('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--omit=dev', tarball, 'yo@7'], { cwd: prefix });
+    bin = path.join(prefix, 'node_modules/.bin/generator-dockergo');
+  });
+  after(() => cleanup(prefix));
+
+  it('ships compiled JS, every template and the bin, and no TypeScript sources or tests', () => {
+    const installed = path.join(prefix, 'node_modules/generator-dockergo');
+    const files = listFiles(installed);
+    for (const f of ['bin/generator-dockergo.js', 'generators/app/index.js', 'generators/lib/inputs.js', 'README.md'])
+      assert.ok(files.includes(f), f);
+    const templates = listFiles(path.join(PACKAGE_ROOT, 'templates')).map((t) => `templates/${t}`);
+    assert.ok(templates.length > 8);
+    for (const t of templates) assert.ok(files.includes(t), `missing ${t}`);
+    assert.deepEqual(files.filter((f) => f.endsWith('.ts') || f.startsWith('test/')), []);
+  });
+
+  it('--help lists every flag with its description and default', async () => {
+    const help = (await execa(bin, ['--help'], { cwd: prefix })).stdout.replace(/\s+/g, ' ');
+    for (const input of INPUTS) {
+      assert.ok(help.includes(`--${input.flag} <value`), input.flag);
+      assert.ok(help.includes(`${input.description} (default: ${input.defaultHelp})`), input.flag);
+    }
+    for (const s of SWITCHES) assert.ok(help.includes(`${s.description} (default: ${s.defaultHelp})`), s.flag);
+  });
+
+  it('scaffolds with --yes, runs git init and go mod tidy, and the project builds', async () => {
+    const dir = tempDir();
+    const run = await execa(bin, ['--yes', '--module', 'example.com/e2e/svc', '--config', 'app.yaml'], { cwd: dir, all: true });
+    assert.match(run.all ?? '', /svc is ready/);
+    assert.ok(existsSync(path.join(dir, '.git')), 'git init did not run');
+    assert.ok(listFiles(dir).includes('app.yaml'));
+    await execa('go', ['build', './...'], { cwd: dir });
+    cleanup(dir);
+  });
+
+  it('a re-run with no flags reuses the answers and Yeoman finds every file identical', async () => {
+    const dir = tempDir();
+    await execa(bin, ['--yes', '--skip-install', '--module', 'example.com/e2e/again', '--kind', 'cli', '--layout', 'cmd'], { cwd: dir });
+    const before = listFiles(dir).map((f) => [f, read(dir, f)]);
+    const again = await execa(bin, ['--skip-install'], { cwd: dir, all: true, stdin: 'ignore' });
+    const statuses = [...(again.all ?? '').matchAll(/^\s*(create|identical|conflict|force|skip)\s+(\S+)$/gm)];
+    const written = statuses.map((m) => [m[1]!, m[2]!]).filter(([, file]) => file !== '.yo-rc.json');
+    assert.ok(written.length >= 9, again.all);
+    for (const [status, file] of written) assert.equal(status, 'identical', `${file}: ${status}`);
+    assert.deepEqual(listFiles(dir).map((f) => [f, read(dir, f)]), before);
+    cleanup(dir);
+  });
+
+  it('without a TTY it asks nothing and takes the defaults', async () => {
+    const dir = path.join(tempDir(), 'Piped App');
+    mkdirSync(dir);
+    await execa(bin, ['--skip-install'], { cwd: dir, stdin: 'pipe', input: '' });
+    assert.match(read(dir, 'go.mod'), /^module example\.com\/piped-app$/m);
+  });
+
+  it('bad input prints one line, exits 1 and writes nothing', async () => {
+    const dir = tempDir();
+    const run = await execa(bin, ['--yes', '--port', '70000'], { cwd: dir, reject: false });
+    assert.equal(run.exitCode, 1);
+    assert.equal(run.stderr, 'generator-dockergo: --port: "70000" is not valid: must be an integer from 1 to 65535');
+    assert.doesNotMatch(run.stdout, /error|at /i);
+    assert.deepEqual(readdirSync(dir), []);
+    cleanup(dir);
+  });
+
+  it('yo dockergo works too (as an unprivileged user: yo drops root)', async function () {
+    const dir = tempDir('dockergo-yo-');
+    const home = path.join(dir, 'home');
+    const out = path.join(dir, 'out');
+    mkdirSync(home);
+    mkdirSync(out);
+    chmodSync(dir, 0o755);
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) for (const d of [home, out]) chownSync(d, NOBODY, NOBODY);
+    const yo = path.join(prefix, 'node_modules/yo/lib/cli.js');
+    const command = [process.execPath, yo, 'dockergo', '--yes', '--skip-install', '--module', 'example.com/e2e/viayo', '--base', 'scratch'];
+    const env = { HOME: home, NODE_PATH: path.join(prefix, 'node_modules'), NO_UPDATE_NOTIFIER: '1', CI: 'true' };
+    const run = asRoot
+      ? await execa('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...command], { cwd: out, env, reject: false, all: true })
+      : await execa(command[0]!, command.slice(1), { cwd: out, env, reject: false, all: true });
+    assert.equal(run.exitCode, 0, run.all);
+    assert.match(read(out, 'Dockerfile'), /^FROM scratch AS runtime$/m);
+    assert.match(read(out, 'go.mod'), /^module example\.com\/e2e\/viayo$/m);
+    cleanup(dir);
+  });
+});

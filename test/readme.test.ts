@@ -1,0 +1,28 @@
+// The README keeps its promises: its flag table is the input table's, and it opens with the two commands.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { withFlagTable } from '../generators/lib/flag-table.js';
+import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
+import { PACKAGE_ROOT } from './support/project.js';
+
+const readme = readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
+
+describe('README.md', () => {
+  it('has the flag table the input table makes (run `npm run docs` after changing inputs)', () => {
+    assert.equal(readme, withFlagTable(readme));
+  });
+
+  it('names every flag', () => {
+    for (const flag of [...INPUTS.map((i) => i.flag), ...SWITCHES.map((s) => s.flag)]) assert.ok(readme.includes(`\`--${flag}\``), flag);
+  });
+
+  it('opens with the install-and-scaffold command and the test command', () => {
+    const block = /^# generator-dockergo\n\n```sh\n(.*)\n(.*)\n```/.exec(readme);
+    assert.ok(block, 'no command block under the title');
+    assert.match(block[1]!, /^npm install && node bin\/generator-dockergo\.js --yes /);
+    assert.match(block[2]!, /^npm run setup && npm test /);
+    const ci = readFileSync(path.join(PACKAGE_ROOT, '.ci/run'), 'utf8');
+    assert.match(ci, /npm run setup && npm test/);
+  });
+});
