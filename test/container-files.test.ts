@@ -150,6 +150,24 @@ describe('build.sh drives the engine', () => {
     assert.equal(size.stdout, 'web:v1.2.3: 12345678 bytes (12.3 MB)');
   });
 
+  it('PLATFORMS builds several platforms: buildx with docker, a manifest with podman', async () => {
+    const platforms = { PLATFORMS: 'linux/amd64,linux/arm64' };
+    const docker = await buildSh(service, ['build'], platforms);
+    assert.match(docker.calls[0]!, /^buildx build .* --platform linux\/amd64,linux\/arm64 -t web:v1\.2\.3 \.$/);
+    const podman = await buildSh(service, ['build'], { ...platforms, DOCKER: 'podman' });
+    assert.match(podman.calls[0]!, /^build .* --format docker --platform linux\/amd64,linux\/arm64 --manifest web:v1\.2\.3 \.$/);
+    const push = await buildSh(service, ['push'], { ...platforms, REGISTRY: 'registry.example.com/team' });
+    assert.match(push.calls[0]!, /^buildx build .* --platform linux\/amd64,linux\/arm64 -t registry\.example\.com\/team\/web:v1\.2\.3 --push \.$/);
+    const podmanPush = await buildSh(service, ['push'], { ...platforms, DOCKER: 'podman', REGISTRY: 'registry.example.com/team' });
+    assert.deepEqual(podmanPush.calls, ['manifest push --all web:v1.2.3 docker://registry.example.com/team/web:v1.2.3']);
+  });
+
+  it('SOURCE_DATE_EPOCH reaches the build: a build arg for BuildKit, --timestamp for podman', async () => {
+    const epoch = { SOURCE_DATE_EPOCH: '1700000000' };
+    assert.match((await buildSh(service, ['build'], epoch)).calls[0]!, / --build-arg SOURCE_DATE_EPOCH=1700000000 /);
+    assert.match((await buildSh(service, ['build'], { ...epoch, DOCKER: 'podman' })).calls[0]!, / --timestamp 1700000000 /);
+  });
+
   it('a cli runs on the current folder, as the calling user', async () => {
     const { calls } = await buildSh(cli, ['run', 'a.txt', 'b.txt']);
     const uid = process.getuid?.() ?? 0;
