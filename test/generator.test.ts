@@ -63,7 +63,9 @@ describe('dockergo:app on flags', () => {
     assert.match(s, /^COPY --from=builder \/etc\/ssl\/certs\/ca-certificates\.crt /m);
     const { dir: alpine } = await generate({ module: 'example.com/x', base: 'alpine' });
     const a = read(alpine, 'Dockerfile');
-    assert.match(a, /^FROM alpine:\$\{ALPINE_VERSION\} AS runtime$/m);
+    assert.match(a, /^ARG RUNTIME_IMAGE=alpine:\$\{ALPINE_VERSION\}$/m);
+    assert.match(a, /^FROM \$\{RUNTIME_IMAGE\} AS runtime$/m);
+    assert.doesNotMatch(s, /RUNTIME_IMAGE/);
     assert.doesNotMatch(a, /ca-certificates/);
   });
 

@@ -124,6 +124,9 @@ function contexts(root: string, service: string, scratch: string): Record<Way | 
   return out;
 }
 
+// Edits must be new to the builder: layers from an earlier benchmark with the same edit would be cache hits.
+const NONCE = `${Date.now().toString(36)}-${process.pid}`;
+
 async function buildTimes(images: Builder, dirs: Record<Way, string>) {
   const times: Record<Way, Record<Measure, number[]>> = Object.fromEntries(WAYS.map((w) => [w, Object.fromEntries(MEASURES.map((m) => [m, []]))])) as never;
   const reran: Record<Way, number[]> = { ours: [], classic: [], single: [] };
@@ -135,9 +138,9 @@ async function buildTimes(images: Builder, dirs: Record<Way, string>) {
       const tag = `localhost/dockergo-bench-${way}:latest-run`;
       rmSync('/var/tmp/buildah-cache', { recursive: true, force: true });
       times[way].cold.push((await timed(() => images.build(dir, { tag, noCache: true }))).ms);
-      writeFileSync(path.join(dir, 'main.go'), `${read(dir, 'main.go')}// edit ${run}\n`);
+      writeFileSync(path.join(dir, 'main.go'), `${read(dir, 'main.go')}// edit ${NONCE}-${run}\n`);
       times[way].goEdit.push((await timed(() => images.build(dir, { tag }))).ms);
-      writeFileSync(path.join(dir, 'README.md'), `${read(dir, 'README.md')}\nedit ${run}\n`);
+      writeFileSync(path.join(dir, 'README.md'), `${read(dir, 'README.md')}\nedit ${NONCE}-${run}\n`);
       const readme = await timed(() => images.build(dir, { tag }));
       times[way].readmeEdit.push(readme.ms);
       reran[way].push(readme.result.steps - readme.result.cached);

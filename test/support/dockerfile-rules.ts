@@ -14,7 +14,8 @@ function globalArgs(instructions: Instruction[]): Map<string, string> {
     if (keyword === 'FROM') break;
     if (keyword !== 'ARG') continue;
     const [name, ...value] = (instruction.getArgumentsContent() ?? '').split('=');
-    if (value.length > 0) args.set(name!.trim(), value.join('=').trim().replace(/^"(.*)"$/, '$1'));
+    // A default may use earlier ARGs: ARG BUILDER_IMAGE=golang:${GO_VERSION}-alpine
+    if (value.length > 0) args.set(name!.trim(), resolveArgs(value.join('=').trim().replace(/^"(.*)"$/, '$1'), args));
   }
   return args;
 }
