@@ -14,7 +14,7 @@ describe('README.md', () => {
   });
 
   it('names every flag', () => {
-    for (const flag of [...INPUTS.map((i) => i.flag), ...SWITCHES.map((s) => s.flag)]) assert.ok(readme.includes(`\`--${flag}\``), flag);
+    for (const flag of [...INPUTS.map((i) => i.flag), ...SWITCHES.map((s) => s.flag)]) assert.match(readme, new RegExp(`\`--${flag}[\` ]`), flag);
   });
 
   it('opens with the install-and-scaffold command and the test command', () => {

@@ -1,4 +1,6 @@
 // Turning raw values from flags, stored config, prompts and files into validated Answers.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { INPUTS, type Answers, type DefaultContext, type InputName, type InputSpec } from './inputs.js';
 
 /** Bad input: one line naming the input, the bad value and the rule. */
@@ -40,11 +42,14 @@ export function checkInputs(raw: RawInputs, where: (spec: InputSpec) => string):
   return out as Partial<Answers>;
 }
 
-/** Fills every missing input with its default, in table order (later defaults see earlier answers). */
-export function completeAnswers(partial: Partial<Answers>, ctx: DefaultContext): Answers {
+/**
+ * Fills every missing input with its default, in table order (later defaults see earlier
+ * answers): a preset's default first, else the built-in one.
+ */
+export function completeAnswers(partial: Partial<Answers>, ctx: DefaultContext, presetDefaults: Partial<Answers> = {}): Answers {
   const out: Partial<Record<InputName, unknown>> = { ...partial };
   for (const spec of INPUTS as readonly InputSpec[]) {
-    if (out[spec.key] === undefined) out[spec.key] = spec.defaultValue(ctx, out as Partial<Answers>);
+    if (out[spec.key] === undefined) out[spec.key] = presetDefaults[spec.key] ?? spec.defaultValue(ctx, out as Partial<Answers>);
   }
   return out as Answers;
 }
@@ -66,7 +71,7 @@ export function shellQuote(word: string): string {
   return SHELL_SAFE.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The non-interactive command that reproduces these answers. */
+/** The non-interactive command that reproduces these answers (`extra`: e.g. --preset X, a folder). */
 export function equivalentCommand(answers: Answers, extra: readonly string[] = []): string {
   const words = ['generator-dockergo', '--yes', ...extra];
   for (const spec of INPUTS as readonly InputSpec[]) {
@@ -76,4 +81,35 @@ export function equivalentCommand(answers: Answers, extra: readonly string[] = [
     words.push(`--${spec.flag}`, shellQuote((spec.toText as (v: unknown) => string)(value)));
   }
   return words.join(' ');
+}
+
+/**
+ * An answers file (`--answers FILE`, `-` for stdin): a JSON object keyed by input name
+ * (as in .yo-rc.json) or flag name, checked like flags.
+ */
+export function readAnswersFile(spec: string, cwd: string, readStdin: () => string): Partial<Answers> {
+  const where = spec === '-' ? 'answers on stdin' : `answers file ${path.resolve(cwd, spec)}`;
+  let text: string;
+  try {
+    text = spec === '-' ? readStdin() : readFileSync(path.resolve(cwd, spec), 'utf8');
+  } catch (error) {
+    throw new UsageError(`${where}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${where}: not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`${where}: must be a JSON object keyed by input name`);
+  const raw: RawInputs = {};
+  for (const [key, value] of Object.entries(json)) {
+    const spec = (INPUTS as readonly InputSpec[]).find((i) => i.key === key || i.flag === key);
+    if (!spec) {
+      const known = (INPUTS as readonly InputSpec[]).map((i) => i.key).join(', ');
+      throw new UsageError(`${where}: unknown input ${JSON.stringify(key)} (known: ${known})`);
+    }
+    raw[spec.key] = value as RawValue;
+  }
+  return checkInputs(raw, (s) => `${where}: ${s.key}`);
 }

@@ -1,5 +1,7 @@
 // Which template becomes which file. Paths are relative to templates/ and to the
 // destination; a preset overlay replaces a template by putting a file at the same path.
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { TemplateData } from './template-data.js';
 
 export interface PlannedFile {
@@ -39,4 +41,30 @@ export function containerFiles(): PlannedFile[] {
     { template: 'dockerignore.ejs', destination: '.dockerignore' },
     { template: 'build.sh.ejs', destination: 'build.sh', executable: true },
   ];
+}
+
+/**
+ * Applies a preset's templates/ overlay to a plan: a file at a built-in template's path (or
+ * at a planned file's destination) replaces it; any other file is added, its destination
+ * being its path without ".ejs". Overlay paths are relative to overlayDir.
+ */
+export function withOverlays(plan: PlannedFile[], overlayDir: string, overlays: readonly string[], builtin: ReadonlySet<string>): PlannedFile[] {
+  const out = plan.map((f) => ({ ...f }));
+  for (const overlay of overlays) {
+    const template = path.join(overlayDir, overlay);
+    const destination = overlay.replace(/\.ejs$/, '');
+    const replaced = out.filter((f) => f.template === overlay || f.destination === destination);
+    for (const f of replaced) f.template = template;
+    if (replaced.length === 0 && !builtin.has(overlay)) {
+      out.push({ template, destination, executable: (statSync(template).mode & 0o111) !== 0 });
+    }
+  }
+  return out;
+}
+
+/** Paths of our own templates, relative to templatesRoot. */
+export function builtinTemplates(templatesRoot: string): Set<string> {
+  return new Set(readdirSync(templatesRoot, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(templatesRoot, path.join(e.parentPath, e.name)).split(path.sep).join('/')));
 }

@@ -14,7 +14,7 @@ export function flagTable(): string {
       (i) => `| \`--${i.flag}\`${i.list ? ' (repeatable)' : ''} | ${i.prompt ? 'asked' : 'flag only'} | ${cell(i.defaultHelp)} | ${cell(i.description)} |`,
     ),
     ...SWITCHES.map(
-      (s) => `| ${s.alias ? `\`-${s.alias}\`, ` : ''}\`--${s.flag}\` | flag only | ${cell(s.defaultHelp)} | ${cell(s.description)} |`,
+      (s) => `| ${s.alias ? `\`-${s.alias}\`, ` : ''}\`--${s.flag}${s.value ? ` ${s.value}` : ''}\` | flag only | ${cell(s.defaultHelp)} | ${cell(s.description)} |`,
     ),
   ];
   return rows.join('\n');

@@ -7,7 +7,7 @@ import type { RawInputs } from './answers.js';
 import { INPUTS, SWITCHES, type Answers, type DefaultContext, type InputSpec } from './inputs.js';
 import { checkGoVersion } from './validate.js';
 
-const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const templatesRoot = fileURLToPath(new URL('../../templates/', import.meta.url));
 export const packageVersion: string = (
   JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')) as { version: string }
@@ -25,7 +25,7 @@ export function declareOptions(generator: Generator): void {
   }
   for (const s of SWITCHES) {
     generator.option(s.flag, {
-      type: Boolean,
+      type: s.value ? String : Boolean,
       ...(s.alias ? { alias: s.alias } : {}),
       description: `${s.description} (default: ${s.defaultHelp})`,
     });
@@ -75,17 +75,22 @@ export function localGoVersion(): string | undefined {
 
 type Question = Record<string, unknown>;
 
-/** Asks, through Yeoman's adapter, every askable input not known yet; returns the raw answers. */
+/**
+ * Asks, through Yeoman's adapter, every input that has a prompt, passes `askable`, and is not
+ * known yet (or is, with --ask-answered); returns the raw answers.
+ */
 export async function askQuestions(
   generator: Generator,
   known: Partial<Answers>,
   ctx: DefaultContext,
   askAnswered: boolean,
+  presetDefaults: Partial<Answers>,
+  askable: (key: InputSpec['key']) => boolean,
 ): Promise<RawInputs> {
   const questions: Question[] = [];
   for (const spec of INPUTS as readonly InputSpec[]) {
-    if (spec.prompt === undefined || (known[spec.key] !== undefined && !askAnswered)) continue;
-    questions.push(question(spec, known, ctx));
+    if (spec.prompt === undefined || !askable(spec.key) || (known[spec.key] !== undefined && !askAnswered)) continue;
+    questions.push(question(spec, known, ctx, presetDefaults));
   }
   if (questions.length === 0) return {};
   const answers = (await generator.prompt(questions as never)) as Record<string, unknown>;
@@ -96,7 +101,7 @@ export async function askQuestions(
   return raw;
 }
 
-function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext): Question {
+function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext, presetDefaults: Partial<Answers>): Question {
   // Earlier answers, checked, so that later defaults (name from module) follow them.
   const sofar = (answers: Record<string, unknown>): Partial<Answers> => {
     const merged: Partial<Record<string, unknown>> = { ...known };
@@ -109,7 +114,7 @@ function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext)
   };
   const toText = spec.toText as (v: unknown) => string;
   const defaultText = (answers: Record<string, unknown>): string =>
-    known[spec.key] !== undefined ? toText(known[spec.key]) : toText(spec.defaultValue(ctx, sofar(answers)));
+    toText(known[spec.key] ?? presetDefaults[spec.key] ?? spec.defaultValue(ctx, sofar(answers)));
   return {
     type: spec.choices ? 'select' : 'input',
     name: spec.key,

@@ -193,11 +193,26 @@ export const INPUTS = [
 export interface SwitchSpec {
   flag: string;
   alias?: string;
+  /** A switch that takes a value (a path or a name) rather than an on/off flag. */
+  value?: string;
   description: string;
   defaultHelp: string;
 }
 
 export const SWITCHES: readonly SwitchSpec[] = [
+  {
+    flag: 'preset',
+    value: 'PRESET',
+    description:
+      "A platform team's preset: a folder or installed npm package with preset.json (defaults, locked values, images, labels) and templates/ overlays; also DOCKERGO_PRESET; remembered in .yo-rc.json",
+    defaultHelp: 'none',
+  },
+  {
+    flag: 'answers',
+    value: 'FILE',
+    description: 'A JSON file of answers keyed by input name (`-` reads stdin); flags override it, it overrides preset defaults',
+    defaultHelp: 'none',
+  },
   {
     flag: 'yes',
     alias: 'y',

@@ -60,7 +60,7 @@ export interface TemplateData {
 
 export interface DataOptions {
   generatorVersion: string;
-  images?: Partial<ImageRefs>;
+  images?: { builder?: string; runtime?: string };
   labels?: Record<string, string>;
 }
 
@@ -83,9 +83,9 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
   const images: ImageRefs = {
     goVersion: answers.goVersion,
     alpineVersion: ALPINE_VERSION,
-    builder: 'golang:${GO_VERSION}-alpine${ALPINE_VERSION}',
-    runtime: answers.base === 'scratch' ? 'scratch' : 'alpine:${ALPINE_VERSION}',
-    ...options.images,
+    builder: options.images?.builder ?? 'golang:${GO_VERSION}-alpine${ALPINE_VERSION}',
+    // A preset's runtime image stands in for alpine; scratch stays scratch.
+    runtime: answers.base === 'scratch' ? 'scratch' : (options.images?.runtime ?? 'alpine:${ALPINE_VERSION}'),
   };
   return {
     generatorVersion: options.generatorVersion,

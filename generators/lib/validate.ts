@@ -163,3 +163,28 @@ export function checkGoVersion(raw: string): Checked<string> {
   if (major < 1 || (major === 1 && minor < 22)) return fail(GO_VERSION_RULE);
   return ok(value);
 }
+
+export const IMAGE_RULE =
+  'an image reference [registry/]path:tag or path@sha256:<64 hex> (or both), lowercase path, a tag other than "latest"; ' +
+  '${GO_VERSION} and ${ALPINE_VERSION} may stand in a tag';
+
+const IMAGE_REF =
+  /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(@sha256:[0-9a-f]{64})?$/;
+
+/** A pinned base image reference; the Dockerfile's version ARGs may appear in the tag. */
+export function checkImageRef(raw: string): Checked<string> {
+  const value = raw.trim();
+  const sample = value.replaceAll('${GO_VERSION}', '1.26.8').replaceAll('${ALPINE_VERSION}', '3.22');
+  const m = IMAGE_REF.exec(sample);
+  if (!m || (m[1] === undefined && m[2] === undefined) || m[1] === 'latest' || sample.includes('$')) return fail(IMAGE_RULE);
+  return ok(value);
+}
+
+export const LABEL_KEY_RULE = 'a label key: lowercase letters, digits, "." and "-", starting and ending with a letter or digit';
+export const LABEL_VALUE_RULE = 'a label value: printable text without "$", "\\\\" or a line break';
+
+export function checkLabel(key: string, value: unknown): Checked<string> {
+  if (!/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/.test(key)) return fail(LABEL_KEY_RULE);
+  if (typeof value !== 'string' || !/^[^\p{Cc}$\\]*$/u.test(value)) return fail(LABEL_VALUE_RULE);
+  return ok(value);
+}

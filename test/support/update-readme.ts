@@ -1,9 +1,13 @@
-// `npm run docs`: rewrites the README's flag table from the input table.
+// `npm run docs`: rewrites what is made from the input table: the README's flag table and
+// the published preset.schema.json.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { withFlagTable } from '../../generators/lib/flag-table.js';
+import { presetSchema } from '../../generators/lib/preset.js';
 import { PACKAGE_ROOT } from './project.js';
 
-const file = path.join(PACKAGE_ROOT, 'README.md');
-writeFileSync(file, withFlagTable(readFileSync(file, 'utf8')));
-console.log(`updated the flag table in ${file}`);
+const readme = path.join(PACKAGE_ROOT, 'README.md');
+writeFileSync(readme, withFlagTable(readFileSync(readme, 'utf8')));
+const schema = path.join(PACKAGE_ROOT, 'preset.schema.json');
+writeFileSync(schema, `${JSON.stringify(presetSchema(), null, 2)}\n`);
+console.log(`updated the flag table in ${readme} and ${schema}`);

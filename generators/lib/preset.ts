@@ -1,0 +1,243 @@
+// Presets: a platform team's defaults, locked values, base images, labels and template
+// overlays, in a folder or an installed npm package. preset.json is checked against the
+// JSON Schema we publish (preset.schema.json, made from the input table), then each value
+// against its input's own validator; overlay templates are compiled before anything is written.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import ejs from 'ejs';
+import { checkInputs, UsageError } from './answers.js';
+import { INPUTS, type Answers, type InputSpec } from './inputs.js';
+import { checkImageRef, checkLabel, IMAGE_RULE, LABEL_KEY_RULE, LABEL_VALUE_RULE } from './validate.js';
+
+export interface Preset {
+  /** As given: a folder path or an npm package name. */
+  spec: string;
+  /** The preset's folder. */
+  dir: string;
+  /** Its preset.json, for messages. */
+  file: string;
+  description: string;
+  defaults: Partial<Answers>;
+  locked: Partial<Answers>;
+  images: { builder?: string; runtime?: string };
+  labels: Record<string, string>;
+  /** Template paths relative to the preset's templates/ folder. */
+  overlays: string[];
+}
+
+/** The published schema of preset.json, made from the input table (`npm run docs` writes it out). */
+export function presetSchema(): Record<string, unknown> {
+  const inputProperties = Object.fromEntries(
+    (INPUTS as readonly InputSpec[]).map((i) => [
+      i.key,
+      {
+        description: `${i.description} (--${i.flag})`,
+        ...(i.key === 'port'
+          ? { type: ['integer', 'string'] }
+          : i.list
+            ? { type: ['array', 'string'], items: { type: 'string' } }
+            : { type: 'string' }),
+        ...(i.choices ? { enum: [...i.choices] } : {}),
+      },
+    ]),
+  );
+  const inputs = (description: string) => ({ type: 'object', description, additionalProperties: false, properties: inputProperties });
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://unpkg.com/generator-dockergo/preset.schema.json',
+    title: 'generator-dockergo preset (preset.json)',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string' },
+      description: { type: 'string', description: 'What this preset is for.' },
+      defaults: inputs('Defaults for inputs, keyed by input name; users may still change them.'),
+      locked: inputs('Values the platform fixes: not asked, and a flag or answer that contradicts one is an error.'),
+      images: {
+        type: 'object',
+        description: 'Base image references, e.g. an internal registry mirror, pinned by tag and/or digest.',
+        additionalProperties: false,
+        properties: {
+          builder: { type: 'string', description: `The builder image: ${IMAGE_RULE}.` },
+          runtime: { type: 'string', description: `The runtime image for --base alpine: ${IMAGE_RULE}.` },
+        },
+      },
+      labels: {
+        type: 'object',
+        description: 'Extra OCI labels for every image.',
+        propertyNames: { pattern: '^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$' },
+        additionalProperties: { type: 'string', pattern: '^[^$\\\\\\u0000-\\u001f\\u007f]*$' },
+      },
+    },
+  };
+}
+
+/** Finds the preset's folder: a path, else an installed npm package of that name. */
+function resolvePresetDir(spec: string, cwd: string, packageRoot: string, source: string): string {
+  const asPath = path.resolve(cwd, spec);
+  if (existsSync(asPath) && statSync(asPath).isDirectory()) return asPath;
+  const looksLikePath = spec.startsWith('.') || spec.startsWith('/') || spec.includes(path.sep) && !spec.startsWith('@');
+  const searched: string[] = [];
+  if (!looksLikePath) {
+    const bases = [
+      ...ancestors(cwd).map((d) => path.join(d, 'node_modules')),
+      ...(process.env['NODE_PATH'] ?? '').split(path.delimiter).filter(Boolean),
+      path.join(packageRoot, 'node_modules'),
+      path.dirname(packageRoot.endsWith(path.sep) ? packageRoot.slice(0, -1) : packageRoot),
+    ];
+    for (const base of bases) {
+      const dir = path.join(base, spec);
+      searched.push(base);
+      if (existsSync(path.join(dir, 'preset.json'))) return dir;
+    }
+  }
+  throw new UsageError(
+    `${source}: ${JSON.stringify(spec)} is not a folder${looksLikePath ? '' : ', nor an installed npm package with a preset.json'}` +
+      (looksLikePath ? ` (looked for ${asPath})` : ` (looked in ${[...new Set(searched)].slice(0, 4).join(', ')}…)`),
+  );
+}
+
+function ancestors(dir: string): string[] {
+  const out = [dir];
+  while (path.dirname(out.at(-1)!) !== out.at(-1)) out.push(path.dirname(out.at(-1)!));
+  return out;
+}
+
+export async function loadPreset(spec: string, cwd: string, packageRoot: string, source = '--preset'): Promise<Preset> {
+  const dir = resolvePresetDir(spec, cwd, packageRoot, source);
+  const file = path.join(dir, 'preset.json');
+  const where = `preset ${file}`;
+  if (!existsSync(file)) throw new UsageError(`${where}: no such file (a preset folder holds preset.json)`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${where}: not valid JSON: ${(error as Error).message}`);
+  }
+  await checkSchema(json, where);
+  const raw = json as {
+    description?: string;
+    defaults?: Record<string, string | number | string[]>;
+    locked?: Record<string, string | number | string[]>;
+    images?: { builder?: string; runtime?: string };
+    labels?: Record<string, string>;
+  };
+  const defaults = checkInputs(raw.defaults ?? {}, (s) => `${where}: defaults.${s.key}`);
+  const locked = checkInputs(raw.locked ?? {}, (s) => `${where}: locked.${s.key}`);
+  const images: Preset['images'] = {};
+  for (const key of ['builder', 'runtime'] as const) {
+    const ref = raw.images?.[key];
+    if (ref === undefined) continue;
+    const checked = checkImageRef(ref);
+    if (!checked.ok) throw new UsageError(`${where}: images.${key}: ${JSON.stringify(ref)} is not valid: must be ${checked.rule}`);
+    images[key] = checked.value;
+  }
+  for (const [key, value] of Object.entries(raw.labels ?? {})) {
+    const checked = checkLabel(key, value);
+    if (!checked.ok) throw new UsageError(`${where}: labels.${key}: ${JSON.stringify(value)} is not valid: must be ${checked.rule}`);
+  }
+  const overlays = listTemplates(path.join(dir, 'templates'));
+  for (const template of overlays) checkTemplateSyntax(path.join(dir, 'templates', template), `${where}: templates/${template}`);
+  return { spec, dir, file, description: raw.description ?? '', defaults, locked, images, labels: { ...raw.labels }, overlays };
+}
+
+type AjvErrors = { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[];
+let validator: ((data: unknown) => boolean) & { errors?: AjvErrors | null } = undefined as never;
+
+/** Structure against the published schema; the first error, as one line naming the field. */
+async function checkSchema(json: unknown, where: string): Promise<void> {
+  if (!validator) {
+    const { default: Ajv } = await import('ajv');
+    validator = new (Ajv as unknown as new (o: object) => { compile: (s: object) => typeof validator })({ allErrors: true, strict: false }).compile(presetSchema());
+  }
+  if (validator(json)) return;
+  // A value outside an input's choices is left to that input's validator, whose message names them.
+  const error = validator.errors!.find((e) => e.keyword !== 'enum');
+  if (!error) return;
+  const field = error.instancePath === '' ? 'preset.json' : error.instancePath.slice(1).replaceAll('/', '.');
+  if (error.keyword === 'additionalProperties') {
+    throw new UsageError(`${where}: ${field}: unknown field ${JSON.stringify(error.params['additionalProperty'])}`);
+  }
+  if (error.keyword === 'propertyNames') {
+    throw new UsageError(`${where}: ${field}: ${JSON.stringify(error.params['propertyName'])} is not valid: must be ${LABEL_KEY_RULE}`);
+  }
+  if (error.keyword === 'pattern' && field.startsWith('labels.')) {
+    throw new UsageError(`${where}: ${field}: not valid: must be ${LABEL_VALUE_RULE}`);
+  }
+  throw new UsageError(`${where}: ${field}: ${error.message}`);
+}
+
+/** Every file below dir, relative, sorted; [] when dir does not exist. */
+function listTemplates(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (sub: string): void => {
+    for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = sub === '' ? entry.name : `${sub}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else out.push(rel);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+/**
+ * Compiles an EJS template without running it, so a syntax error stops the run before
+ * anything is written, with the template's own line number.
+ */
+export function checkTemplateSyntax(file: string, label: string): void {
+  const text = readFileSync(file, 'utf8');
+  const open = unclosedTag(text);
+  if (open !== undefined) throw new UsageError(`${label}:${open}: an EJS tag "<%" is never closed with "%>"`);
+  let source: string;
+  try {
+    source = ejsSource(text, file);
+  } catch (error) {
+    throw new UsageError(`${label}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  try {
+    new vm.Script(`(function () {\n${source}\n})`, { filename: 'template.js' });
+  } catch (error) {
+    const generatedLine = Number(/template\.js:(\d+)/.exec(String((error as Error).stack))?.[1] ?? 0) - 1;
+    const line = templateLine(source, generatedLine);
+    throw new UsageError(`${label}:${line}: ${(error as Error).message}`);
+  }
+}
+
+/** The line of the first "<%" with no "%>" after it, if any. */
+function unclosedTag(text: string): number | undefined {
+  let at = 0;
+  for (;;) {
+    const start = text.indexOf('<%', at);
+    if (start < 0) return undefined;
+    if (text.startsWith('<%%', start)) {
+      at = start + 3;
+      continue;
+    }
+    const end = text.indexOf('%>', start + 2);
+    if (end < 0) return text.slice(0, start).split('\n').length;
+    at = end + 2;
+  }
+}
+
+// EJS's Template class turns the template into JS, marking each template line with `__line = N`.
+function ejsSource(text: string, filename: string): string {
+  const template = new (ejs as unknown as { Template: new (t: string, o: object) => { generateSource(): void; source: string } }).Template(
+    text,
+    { filename, compileDebug: true, strict: false, localsName: 'locals' },
+  );
+  template.generateSource();
+  return template.source;
+}
+
+/** Maps a line of the generated source back to the template line marked before it. */
+function templateLine(source: string, generatedLine: number): number {
+  const lines = source.split('\n').slice(0, Math.max(generatedLine, 1));
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /__line = (\d+)/.exec(lines[i]!);
+    if (m) return Number(m[1]);
+  }
+  return 1;
+}

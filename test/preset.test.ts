@@ -1,0 +1,188 @@
+// Presets (defaults, locks, images, labels, overlays), answers files, and their precedence.
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadAll } from 'js-yaml';
+import { presetSchema } from '../generators/lib/preset.js';
+import { checkDockerfile } from './support/dockerfile-rules.js';
+import { generate, generateFailing, listFiles, PACKAGE_ROOT, read, runApp, tempDir } from './support/project.js';
+
+const ACME = path.join(PACKAGE_ROOT, 'examples/acme-preset');
+
+/** A preset folder made from the given preset.json (an object, or raw text) and templates. */
+function makePreset(preset: unknown, templates: Record<string, string> = {}): string {
+  const dir = tempDir('preset-');
+  writeFileSync(path.join(dir, 'preset.json'), typeof preset === 'string' ? preset : JSON.stringify(preset));
+  for (const [file, text] of Object.entries(templates)) {
+    mkdirSync(path.dirname(path.join(dir, 'templates', file)), { recursive: true });
+    writeFileSync(path.join(dir, 'templates', file), text);
+  }
+  return dir;
+}
+
+function answersFile(answers: unknown): string {
+  const file = path.join(tempDir('answers-'), 'answers.json');
+  writeFileSync(file, JSON.stringify(answers));
+  return file;
+}
+
+const port = (dir: string): number => JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'].port;
+
+describe('the example preset (examples/acme-preset)', () => {
+  let dir = '';
+  before(async () => ({ dir } = await generate({ module: 'example.com/acme/orders', preset: ACME })));
+
+  it('pins the mirror images, locks GOPROXY and adds its labels', () => {
+    const dockerfile = read(dir, 'Dockerfile');
+    assert.match(dockerfile, /^ARG BUILDER_IMAGE=registry\.acme\.internal\/mirror\/golang:\$\{GO_VERSION\}-alpine\$\{ALPINE_VERSION\}$/m);
+    assert.match(dockerfile, /^ARG RUNTIME_IMAGE=registry\.acme\.internal\/mirror\/alpine:\$\{ALPINE_VERSION\}@sha256:[0-9a-f]{64}$/m);
+    assert.match(dockerfile, /^ARG GOPROXY="https:\/\/goproxy\.acme\.internal,direct"$/m);
+    assert.match(dockerfile, /^ {6}org\.opencontainers\.image\.vendor="Acme Corp" \\$/m);
+    assert.match(dockerfile, /^ {6}com\.acme\.team="platform"$/m);
+    assert.deepEqual(checkDockerfile(dockerfile, { port: 8080 }), []);
+  });
+
+  it('replaces the README template and adds deploy/kubernetes.yaml', () => {
+    assert.match(read(dir, 'README.md'), /^An Acme Corp service \(module `example\.com\/acme\/orders`/m);
+    assert.ok(listFiles(dir).includes('deploy/kubernetes.yaml'));
+  });
+
+  it('its Kubernetes manifest probes /healthz and /readyz on the port, non-root, read-only', async () => {
+    const { dir: custom } = await generate({ module: 'example.com/acme/pay', port: '9400', preset: ACME });
+    const [deployment, service] = loadAll(read(custom, 'deploy/kubernetes.yaml')) as Record<string, any>[];
+    const spec = deployment!['spec']['template']['spec'];
+    const container = spec['containers'][0];
+    assert.equal(deployment!['kind'], 'Deployment');
+    assert.deepEqual(container['ports'], [{ name: 'http', containerPort: 9400 }]);
+    assert.deepEqual(container['env'], [{ name: 'PORT', value: '9400' }]);
+    assert.deepEqual(container['livenessProbe'], { httpGet: { path: '/healthz', port: 'http' } });
+    assert.deepEqual(container['readinessProbe'], { httpGet: { path: '/readyz', port: 'http' } });
+    assert.equal(spec['securityContext']['runAsNonRoot'], true);
+    assert.equal(container['securityContext']['readOnlyRootFilesystem'], true);
+    assert.equal(service!['kind'], 'Service');
+  });
+
+  it('is remembered in .yo-rc.json: a re-run with no flags uses it again and writes identical files', async () => {
+    assert.equal(JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'].preset, path.relative(dir, ACME));
+    const before = listFiles(dir).map((f) => [f, read(dir, f)]);
+    await generate({ goVersion: undefined }, dir);
+    assert.deepEqual(listFiles(dir).map((f) => [f, read(dir, f)]), before);
+  });
+
+  it('matches the published schema file', () => {
+    assert.deepEqual(JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'preset.schema.json'), 'utf8')), presetSchema());
+  });
+});
+
+describe('presets', () => {
+  it('load from an installed npm package by name', async () => {
+    const project = tempDir();
+    const pkg = path.join(project, 'node_modules/@acme/dockergo-preset');
+    cpSync(ACME, pkg, { recursive: true });
+    const { dir } = await generate({ module: 'example.com/x', preset: '@acme/dockergo-preset' }, project);
+    assert.match(read(dir, 'Dockerfile'), /goproxy\.acme\.internal/);
+    assert.equal(JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'].preset, '@acme/dockergo-preset');
+  });
+
+  it('load from DOCKERGO_PRESET', async () => {
+    process.env['DOCKERGO_PRESET'] = ACME;
+    try {
+      const { dir } = await generate({ module: 'example.com/x' });
+      assert.match(read(dir, 'Dockerfile'), /goproxy\.acme\.internal/);
+    } finally {
+      delete process.env['DOCKERGO_PRESET'];
+    }
+  });
+
+  it('locked inputs are not asked', async () => {
+    const asked: string[] = [];
+    await runApp(tempDir(), { yes: false, skipInstall: true, goVersion: '1.26.8', preset: ACME }).withAnswers(
+      { module: 'example.com/x' },
+      { callback: (answer: unknown, { question }: { question: { name: string } }) => (asked.push(question.name), answer) },
+    );
+    assert.ok(asked.includes('base') && asked.includes('port'), asked.join());
+    assert.ok(!asked.includes('goproxy'), asked.join());
+  });
+
+  it('a preset default is the prompt default, and the value when nothing else is given', async () => {
+    const preset = makePreset({ defaults: { port: 7000, base: 'scratch' } });
+    const { dir } = await generate({ module: 'example.com/x', preset });
+    assert.equal(port(dir), 7000);
+    assert.match(read(dir, 'Dockerfile'), /^FROM scratch AS runtime$/m);
+  });
+
+  it('an overlay file replaces a built-in template of the same path, and a new one is added', async () => {
+    const preset = makePreset({}, {
+      'go.mod.ejs': 'module <%- module %>\n\ngo <%- goVersion %>\n\n// acme\n',
+      '.github/workflows/ci.yml.ejs': 'name: <%- name %>\non: push\n',
+      'scripts/deploy.sh': '#!/bin/sh\necho deploy <%- name %>\n',
+    });
+    const { dir } = await generate({ module: 'example.com/acme/tool', preset });
+    assert.match(read(dir, 'go.mod'), /\/\/ acme\n$/);
+    assert.equal(read(dir, '.github/workflows/ci.yml'), 'name: tool\non: push\n');
+    assert.equal(read(dir, 'scripts/deploy.sh'), '#!/bin/sh\necho deploy tool\n');
+  });
+
+  it('an overlay for a template this variant does not use adds nothing', async () => {
+    const preset = makePreset({}, { 'go/cli/main.go.ejs': 'package main\n' });
+    const { dir } = await generate({ module: 'example.com/x', kind: 'service', preset });
+    assert.doesNotMatch(read(dir, 'main.go'), /^package main\n$/);
+    assert.ok(!listFiles(dir).some((f) => f.startsWith('go/')));
+  });
+});
+
+describe('precedence: flags > answers file > preset defaults > built-in defaults; locks over all', () => {
+  const preset = (): string => makePreset({ defaults: { port: 7000 }, locked: { base: 'scratch' } });
+
+  it('each source wins over the ones after it', async () => {
+    const p = preset();
+    const file = answersFile({ port: 7100 });
+    assert.equal(port((await generate({ module: 'example.com/x' })).dir), 8080);
+    assert.equal(port((await generate({ module: 'example.com/x', preset: p })).dir), 7000);
+    assert.equal(port((await generate({ module: 'example.com/x', preset: p, answers: file })).dir), 7100);
+    assert.equal(port((await generate({ module: 'example.com/x', preset: p, answers: file, port: '7200' })).dir), 7200);
+  });
+
+  it('a lock holds when nothing contradicts it', async () => {
+    const { dir } = await generate({ module: 'example.com/x', preset: preset(), answers: answersFile({ port: 7100 }) });
+    assert.match(read(dir, 'Dockerfile'), /^FROM scratch AS runtime$/m);
+  });
+
+  it('an answers file takes flag names too', async () => {
+    const { dir } = await generate({ answers: answersFile({ module: 'example.com/x', 'go-version': '1.25.1', base: 'scratch' }), goVersion: undefined });
+    assert.match(read(dir, 'go.mod'), /^go 1\.25\.1$/m);
+  });
+});
+
+describe('bad presets and answers files: one clear line, nothing written', () => {
+  const cases: [string, () => Record<string, unknown>, RegExp][] = [
+    ['a missing folder', () => ({ preset: '/nonexistent/preset' }), /^--preset: "\/nonexistent\/preset" is not a folder \(looked for \/nonexistent\/preset\)$/],
+    ['an unknown package', () => ({ preset: '@nobody/no-such-preset' }), /^--preset: "@nobody\/no-such-preset" is not a folder, nor an installed npm package with a preset\.json/],
+    ['a folder without preset.json', () => ({ preset: tempDir() }), /^preset \S+\/preset\.json: no such file/],
+    ['invalid JSON', () => ({ preset: makePreset('{ "defaults": ') }), /^preset \S+\/preset\.json: not valid JSON: /],
+    ['an unknown field', () => ({ preset: makePreset({ defaults: {}, extras: 1 }) }), /^preset \S+\/preset\.json: preset\.json: unknown field "extras"$/],
+    ['an unknown input', () => ({ preset: makePreset({ defaults: { colour: 'blue' } }) }), /^preset \S+: defaults: unknown field "colour"$/],
+    ['a wrongly typed value', () => ({ preset: makePreset({ locked: { module: 42 } }) }), /^preset \S+: locked\.module: must be string$/],
+    ['an invalid default', () => ({ preset: makePreset({ defaults: { port: 99999 } }) }), /^preset \S+\/preset\.json: defaults\.port: 99999 is not valid: must be an integer from 1 to 65535$/],
+    ['an invalid lock', () => ({ preset: makePreset({ locked: { base: 'debian' } }) }), /^preset \S+: locked\.base: "debian" is not valid: must be one of "alpine", "scratch"$/],
+    ['a latest image', () => ({ preset: makePreset({ images: { builder: 'golang:latest' } }) }), /^preset \S+: images\.builder: "golang:latest" is not valid: must be an image reference/],
+    ['a bad label', () => ({ preset: makePreset({ labels: { 'com.acme.team': 'a$b' } }) }), /^preset \S+: labels\.com\.acme\.team: not valid: must be a label value/],
+    ['a lock contradicted by a flag', () => ({ preset: makePreset({ locked: { base: 'scratch' } }), base: 'alpine' }), /^--base: "alpine" contradicts preset \S+ \(\S+preset\.json\), which locks base to "scratch"$/],
+    ['a lock contradicted by an answers file', () => ({ preset: makePreset({ locked: { port: 8443 } }), answers: answersFile({ port: 8080 }) }), /^answers file: port: "8080" contradicts preset .* which locks port to "8443"$/],
+    ['an overlay with an EJS syntax error', () => ({ preset: makePreset({}, { 'README.md.ejs': '# <%- name %>\n\nok\n<% if (isService) { %>\n<%- name.( %>\n<% } %>\n' }) }), /^preset \S+: templates\/README\.md\.ejs:5: Unexpected token/],
+    ['an overlay with an unclosed tag', () => ({ preset: makePreset({}, { 'extra.txt.ejs': 'a\nb <%- name\nc\n' }) }), /^preset \S+: templates\/extra\.txt\.ejs:2: an EJS tag "<%" is never closed/],
+    ['an overlay that fails as it renders', () => ({ preset: makePreset({}, { 'extra.txt.ejs': 'a\n<%- nosuchfield.x %>\n' }) }), /^template templates\/extra\.txt\.ejs: .*nosuchfield is not defined/],
+    ['an answers file that is missing', () => ({ answers: '/nonexistent/answers.json' }), /^answers file \/nonexistent\/answers\.json: cannot read it: ENOENT$/],
+    ['an answers file with an unknown input', () => ({ answers: answersFile({ colour: 'blue' }) }), /^answers file \S+: unknown input "colour" \(known: module, name, /],
+    ['an answers file with a bad value', () => ({ answers: answersFile({ port: 'http' }) }), /^answers file \S+: port: "http" is not valid: must be an integer/],
+    ['an answers file that is not an object', () => ({ answers: answersFile([1, 2]) }), /^answers file \S+: must be a JSON object keyed by input name$/],
+  ];
+  for (const [what, options, message] of cases) {
+    it(what, async () => {
+      const { dir, error } = await generateFailing({ module: 'example.com/x', ...options() });
+      assert.match(error.message, message);
+      assert.equal(error.message.split('\n').length, 1);
+      assert.deepEqual(listFiles(dir), []);
+    });
+  }
+});
