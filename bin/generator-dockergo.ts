@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The standalone bin: runs the generator without `yo`.
-//   generator-dockergo [flags]          scaffold a new service (dockergo:app)
+//   generator-dockergo [flags] [folder]  scaffold a new service (dockergo:app)
+//   generator-dockergo docker [flags]    add container files to an existing module (dockergo:docker)
 // Bad input prints one line and exits 1, with no stack trace and no file written.
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -10,17 +11,33 @@ import { SWITCHES } from '../generators/lib/inputs.js';
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 const { prepareCommand } = await import('yeoman-environment');
 
-const appGenerator = fileURLToPath(new URL('../generators/app/index.js', import.meta.url));
+const GENERATORS = {
+  app: {
+    resolved: fileURLToPath(new URL('../generators/app/index.js', import.meta.url)),
+    namespace: 'dockergo:app',
+    name: 'generator-dockergo',
+    description: 'Scaffold a production-ready, containerised Go service (also: yo dockergo).',
+  },
+  docker: {
+    resolved: fileURLToPath(new URL('../generators/docker/index.js', import.meta.url)),
+    namespace: 'dockergo:docker',
+    name: 'generator-dockergo docker',
+    description: 'Add a Dockerfile, .dockerignore and build.sh to an existing Go module (also: yo dockergo:docker).',
+  },
+};
 
 /** Errors we expect from users: print the message alone. Anything else is a bug: keep the stack. */
 const USER_ERRORS = new Set(['InputError', 'UsageError']);
 
 async function main(argv: string[]): Promise<void> {
-  const command = await prepareCommand({ resolved: appGenerator, namespace: 'dockergo:app' });
-  command
-    .name('generator-dockergo')
-    .description('Scaffold a production-ready, containerised Go service (also: yo dockergo).')
-    .exitOverride();
+  // Only the generator asked for is loaded: `generator-dockergo docker …` or the app.
+  const which = argv[0] === 'docker' ? 'docker' : 'app';
+  const generator = GENERATORS[which];
+  const command = await prepareCommand({ resolved: generator.resolved, namespace: generator.namespace });
+  command.name(generator.name).description(generator.description).exitOverride();
+  if (which === 'app') {
+    command.addHelpText('after', `\nCommands:\n  docker [options]      ${GENERATORS.docker.description}\n                        See: generator-dockergo docker --help`);
+  }
   // The environment declares --skip-install first, for npm; say what it skips here.
   for (const s of SWITCHES) {
     const option = command.options.find((o) => o.long === `--${s.flag}`);
@@ -28,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
     option.description = `${s.description} (default: ${s.defaultHelp})`;
     option.defaultValue = undefined;
   }
-  await command.parseAsync(argv, { from: 'user' });
+  await command.parseAsync(which === 'docker' ? argv.slice(1) : argv, { from: 'user' });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

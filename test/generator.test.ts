@@ -52,6 +52,7 @@ describe('dockergo:app on flags', () => {
     const { dir } = await generate({ module: 'example.com/x', port: '9090' });
     assert.match(read(dir, 'main.go'), /defaultPort = 9090$/m);
     assert.match(read(dir, 'Dockerfile'), /^EXPOSE 9090$/m);
+    assert.doesNotMatch(read(dir, 'Dockerfile'), /ENV PORT/);
     assert.match(read(dir, 'build.sh'), /^readonly PORT=9090$/m);
     assert.equal(JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'].port, 9090);
   });

@@ -6,10 +6,12 @@ import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import helpers from 'yeoman-test';
 import { builder, type Builder, type Container } from './support/builder.js';
-import { baseImages } from './support/dockerfile-rules.js';
+import { baseImages, digestPinnedArgs } from './support/dockerfile-rules.js';
 import { readElf } from './support/elf.js';
-import { cleanup, generate, read, tempDir } from './support/project.js';
+import { greeterModule, shopModule } from './support/modules.js';
+import { cleanup, generate, PACKAGE_ROOT, read, tempDir } from './support/project.js';
 import { existsInImage, filesContaining, imageFiles } from './support/rootfs.js';
 import { freePort, waitForHttp } from './support/service.js';
 
@@ -36,19 +38,38 @@ const made: string[] = [];
 /** Generates a project, makes its base images exist, and returns where it is. */
 async function project(options: Record<string, unknown>): Promise<string> {
   const { dir } = await generate({ module: 'example.com/e2e/app', ...options });
-  for (const line of await images.prepareBases(baseImages(read(dir, 'Dockerfile')))) log(line);
+  await prepareBases(dir);
   return dir;
 }
 
+/** Base images for dir's Dockerfile; digest-pinned ones are built on stand-ins through build args. */
+async function prepareBases(dir: string): Promise<void> {
+  const dockerfile = read(dir, 'Dockerfile');
+  const pinned = digestPinnedArgs(dockerfile);
+  const refs = baseImages(dockerfile).map((ref) => ref.replace(/@sha256:[0-9a-f]{64}$/, ''));
+  for (const line of await images.prepareBases(refs)) log(line);
+  for (const [arg, ref] of Object.entries(pinned)) log(`${arg} pins a digest; no registry to check it here, so it is built with --build-arg ${arg}=${ref}`);
+  buildArgsFor.set(dir, pinned);
+}
+const buildArgsFor = new Map<string, Record<string, string>>();
+
 async function buildImage(dir: string, tag: string, options: Parameters<Builder['build']>[1] = {}) {
   made.push(tag);
-  return images.build(dir, { tag, ...options });
+  return images.build(dir, { tag, ...options, buildArgs: { ...buildArgsFor.get(dir), ...options.buildArgs } });
 }
 
 const seen = new Set<string>();
 function log(line: string): void {
   if (!seen.has(line)) console.log(`      ${line}`);
   seen.add(line);
+}
+
+/** Runs dockergo:docker on an existing module, without prompts. */
+async function dockerGenerate(dir: string, options: Record<string, unknown>): Promise<void> {
+  await helpers
+    .run(path.join(PACKAGE_ROOT, 'generators/docker/index.js'), { namespace: 'dockergo:docker' })
+    .cd(dir)
+    .withOptions({ yes: true, skipInstall: true, ...options } as never);
 }
 
 /** Starts the image's own ENTRYPOINT + CMD in the container and stops it at the end. */
@@ -269,6 +290,61 @@ describe('images', function () {
       const { configs } = await twice('oci');
       assert.equal(configs[0]!.id, configs[1]!.id, 'image IDs differ');
       log(`reproducible: OCI image ${configs[0]!.id}`);
+    });
+  });
+
+  describe('a preset and existing modules', () => {
+    /** Builds dir's image and serves it from its own ENTRYPOINT and CMD while `use` runs. */
+    async function serve(dir: string, tag: string, use: (c: Container) => Promise<void>): Promise<void> {
+      await buildImage(dir, tag);
+      const config = await images.inspect(tag);
+      await images.withContainer(tag, (c) => withService(c, [...config.entrypoint, ...config.cmd], () => use(c)));
+    }
+
+    it('the example preset (mirror images pinned by digest) builds and runs', async () => {
+      const port = await freePort();
+      const dir = await project({ preset: path.join(PACKAGE_ROOT, 'examples/acme-preset'), name: 'acme', port: String(port) });
+      await serve(dir, 'localhost/dockergo-e2e-acme:test', async (c) => {
+        assert.deepEqual(await waitForHttp(`http://127.0.0.1:${port}/healthz`), { status: 200, body: 'ok' });
+        assert.equal((await c.run(['/usr/local/bin/acme', '-healthcheck'], { env: { PORT: String(port) } })).exitCode, 0);
+      });
+      const labels = (await images.inspect('localhost/dockergo-e2e-acme:test')).labels;
+      assert.equal(labels['com.acme.team'], 'platform');
+      cleanup(dir);
+    });
+
+    it('dockergo:docker on a root-main module with real dependencies: the image serves its embedded page', async () => {
+      const dir = await greeterModule();
+      const port = await freePort();
+      await dockerGenerate(dir, { port: String(port) });
+      await prepareBases(dir);
+      await serve(dir, 'localhost/dockergo-e2e-greeter:test', async () => {
+        assert.deepEqual(await waitForHttp(`http://127.0.0.1:${port}/`, 10_000), { status: 200, body: '<h1>greeter</h1>\n' });
+      });
+      await images.build(dir, { target: 'test' });
+      cleanup(dir);
+    });
+
+    it('dockergo:docker --main ./cmd/api: the image serves, and its -healthcheck passes', async () => {
+      const dir = shopModule();
+      const port = await freePort();
+      await dockerGenerate(dir, { main: './cmd/api' });
+      await prepareBases(dir);
+      // This program takes its port from PORT only: run it on a free one.
+      await buildImage(dir, 'localhost/dockergo-e2e-shop:test');
+      const config = await images.inspect('localhost/dockergo-e2e-shop:test');
+      assert.deepEqual(config.healthcheck, ['CMD', '/usr/local/bin/api', '-healthcheck']);
+      await images.withContainer('localhost/dockergo-e2e-shop:test', async (c) => {
+        const server = c.run([...config.entrypoint, ...config.cmd], { env: { PORT: String(port) } });
+        try {
+          assert.deepEqual(await waitForHttp(`http://127.0.0.1:${port}/items`), { status: 200, body: '3' });
+          assert.equal((await c.run(config.healthcheck!.slice(1), { env: { PORT: String(port) } })).exitCode, 0);
+        } finally {
+          server.kill('SIGTERM');
+          await server;
+        }
+      });
+      cleanup(dir);
     });
   });
 

@@ -20,7 +20,7 @@ export default class AppGenerator extends DockergoGenerator {
       required: false,
       description: 'Folder to create the project in (default: the current folder)',
     });
-    declareOptions(this);
+    declareOptions(this, 'app');
   }
 
   async initializing(): Promise<void> {

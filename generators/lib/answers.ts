@@ -72,9 +72,14 @@ export function shellQuote(word: string): string {
 }
 
 /** The non-interactive command that reproduces these answers (`extra`: e.g. --preset X, a folder). */
-export function equivalentCommand(answers: Answers, extra: readonly string[] = []): string {
-  const words = ['generator-dockergo', '--yes', ...extra];
+export function equivalentCommand(
+  answers: Answers,
+  extra: readonly string[] = [],
+  { command = 'generator-dockergo', omit = [] }: { command?: string; omit?: readonly InputName[] } = {},
+): string {
+  const words = [command, '--yes', ...extra];
   for (const spec of INPUTS as readonly InputSpec[]) {
+    if (omit.includes(spec.key)) continue;
     const value = answers[spec.key];
     if (Array.isArray(value) && value.length === 0) continue;
     if (spec.key === 'goprivate' && value === '') continue;

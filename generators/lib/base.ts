@@ -84,18 +84,21 @@ export abstract class DockergoGenerator extends Generator {
   /**
    * Settles every answer, in precedence order: flags > answers file > .yo-rc.json > prompts
    * > preset defaults > built-in defaults, with preset locks over all. `ask` limits which
-   * inputs may be asked.
+   * inputs may be asked; `facts` (read from an existing module) override what was given;
+   * `defaults` come under a preset's.
    */
-  protected async resolveAnswers(ask: (key: InputName) => boolean = () => true): Promise<void> {
+  protected async resolveAnswers(
+    { ask = () => true, facts = {}, defaults = {} }: { ask?: (key: InputName) => boolean; facts?: Partial<Answers>; defaults?: Partial<Answers> } = {},
+  ): Promise<void> {
     const storedRaw = this.config.getAll() as RawInputs & { preset?: string };
     if (!this.preset && typeof storedRaw.preset === 'string') {
       this.preset = await loadPreset(storedRaw.preset, this.destinationRoot(), packageRoot, '.yo-rc.json preset');
     }
     const stored = checkInputs(storedRaw, (spec) => `.yo-rc.json ${spec.key}`);
     const locked = this.preset?.locked ?? {};
-    const known: Partial<Answers> = { ...stored, ...this.fileAnswers, ...this.flags, ...locked };
-    const ctx = defaultContext(this.destinationRoot(), known);
-    const presetDefaults = this.preset?.defaults ?? {};
+    const known: Partial<Answers> = { ...stored, ...this.fileAnswers, ...this.flags, ...facts, ...locked };
+    const ctx = defaultContext(this.destinationRoot(), { ...defaults, ...known });
+    const presetDefaults = { ...defaults, ...this.preset?.defaults };
     const askable = (key: InputName) => ask(key) && locked[key] === undefined;
     const asked = this.interactive
       ? await askQuestions(this, known, ctx, this.optionValue('askAnswered') === true, presetDefaults, askable)
@@ -125,10 +128,10 @@ export abstract class DockergoGenerator extends Generator {
    * prompts, a file that exists with other content is an error unless --force: Yeoman would
    * otherwise stop at a conflict question nobody can answer.
    */
-  protected renderPlan(plan: PlannedFile[], data: TemplateData): void {
-    const files = this.preset
-      ? withOverlays(plan, path.join(this.preset.dir, 'templates'), this.preset.overlays, builtinTemplates(templatesRoot))
-      : plan;
+  protected renderPlan(plan: PlannedFile[], data: TemplateData, keep: (file: PlannedFile) => boolean = () => true): void {
+    const files = (
+      this.preset ? withOverlays(plan, path.join(this.preset.dir, 'templates'), this.preset.overlays, builtinTemplates(templatesRoot)) : plan
+    ).filter(keep);
     const clashes: string[] = [];
     for (const file of files) {
       const target = this.destinationPath(file.destination);

@@ -15,15 +15,15 @@ export const packageVersion: string = (
 
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** Declares one option per input and switch, described with its default. */
-export function declareOptions(generator: Generator): void {
-  for (const spec of INPUTS as readonly InputSpec[]) {
+/** Declares one option per input and switch (of this generator), described with its default. */
+export function declareOptions(generator: Generator, which: 'app' | 'docker'): void {
+  for (const spec of (INPUTS as readonly InputSpec[]).filter((i) => which === 'app' || !i.appOnly)) {
     generator.option(spec.flag, {
       type: spec.list ? Array : String,
       description: `${spec.description} (default: ${spec.defaultHelp})`,
     });
   }
-  for (const s of SWITCHES) {
+  for (const s of SWITCHES.filter((sw) => sw.only === undefined || sw.only === which)) {
     generator.option(s.flag, {
       type: s.value ? String : Boolean,
       ...(s.alias ? { alias: s.alias } : {}),

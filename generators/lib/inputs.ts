@@ -64,6 +64,8 @@ export interface InputSpec<K extends InputName = InputName> {
   choices?: readonly string[];
   /** A repeatable flag whose values may also be comma-separated. */
   list?: boolean;
+  /** Only for new projects: an existing module settles it (dockergo:docker has no such flag). */
+  appOnly?: boolean;
   defaultValue: (ctx: DefaultContext, answers: Partial<Answers>) => Answers[K];
   /** Pure validator and normaliser: raw text in, value or broken rule out. */
   check: (raw: string | readonly string[]) => Checked<Answers[K]>;
@@ -87,6 +89,7 @@ export const INPUTS = [
   spec({
     key: 'module',
     flag: 'module',
+    appOnly: true,
     description: 'Go module path, as `go mod init` takes it',
     defaultHelp: '`example.com/<folder name>`',
     prompt: 'Go module path',
@@ -140,6 +143,7 @@ export const INPUTS = [
   spec({
     key: 'layout',
     flag: 'layout',
+    appOnly: true,
     description: 'Source layout: `flat` (main package at the root) or `cmd` (`cmd/<name>/main.go`)',
     defaultHelp: '`flat`',
     prompt: 'Source layout',
@@ -195,6 +199,8 @@ export interface SwitchSpec {
   alias?: string;
   /** A switch that takes a value (a path or a name) rather than an on/off flag. */
   value?: string;
+  /** Only this generator has it (both have it when absent). */
+  only?: 'app' | 'docker';
   description: string;
   defaultHelp: string;
 }
@@ -212,6 +218,13 @@ export const SWITCHES: readonly SwitchSpec[] = [
     value: 'FILE',
     description: 'A JSON file of answers keyed by input name (`-` reads stdin); flags override it, it overrides preset defaults',
     defaultHelp: 'none',
+  },
+  {
+    flag: 'main',
+    value: 'PKG',
+    only: 'docker',
+    description: 'The main package to containerise, e.g. `./cmd/api` (asked when there are several; `--yes` then needs it)',
+    defaultHelp: 'the only one',
   },
   {
     flag: 'yes',

@@ -43,6 +43,10 @@ export interface TemplateData {
   mainDir: string;
   /** Package pattern for go build: "." or "./cmd/<name>". */
   mainPackage: string;
+  /** Whether the image gets a HEALTHCHECK running `<binary> -healthcheck` (a service whose program has that flag). */
+  healthcheck: boolean;
+  /** Whether the image sets ENV PORT: for an existing service, whose own default port is unknown. */
+  portEnv: boolean;
   /** Where the binary lives in the image. */
   binaryPath: string;
   /** Folder for config files in the image: /etc/<name>. */
@@ -58,8 +62,19 @@ export interface TemplateData {
   cmd: string;
 }
 
+/** What dockergo:docker learns from an existing module, in place of what a new project would have. */
+export interface ExistingProgram {
+  mainPackage: string;
+  dockerignore: string[];
+  /** The program defines -healthcheck. */
+  healthcheck: boolean;
+  /** The program defines -config. */
+  configFlag: boolean;
+}
+
 export interface DataOptions {
   generatorVersion: string;
+  existing?: ExistingProgram;
   images?: { builder?: string; runtime?: string };
   labels?: Record<string, string>;
 }
@@ -74,11 +89,14 @@ function shellWord(value: string, what: string): string {
 
 export function toTemplateData(answers: Answers, options: DataOptions): TemplateData {
   const name = shellWord(answers.name, 'name');
-  const mainDir = answers.layout === 'cmd' ? `cmd/${name}` : '';
+  const existing = options.existing;
+  const mainPackage = existing?.mainPackage ?? (answers.layout === 'cmd' ? `./cmd/${name}` : '.');
+  const mainDir = mainPackage === '.' ? '' : mainPackage.slice(2);
   const configDir = `/etc/${name}`;
   const binaryPath = `/usr/local/bin/${name}`;
   const configFiles = answers.config.map((path) => ({ path, imagePath: `${configDir}/${path}` }));
-  const configArgs = configFiles.flatMap((f) => ['-config', f.imagePath]);
+  // An existing program without a -config flag gets its config files copied, not passed.
+  const configArgs = existing && !existing.configFlag ? [] : configFiles.flatMap((f) => ['-config', f.imagePath]);
   const isService = answers.kind === 'service';
   const images: ImageRefs = {
     goVersion: answers.goVersion,
@@ -102,11 +120,15 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     goprivate: answers.goprivate,
     goVersion: answers.goVersion,
     mainDir,
-    mainPackage: mainDir === '' ? '.' : `./${mainDir}`,
+    mainPackage,
+    healthcheck: isService && (existing?.healthcheck ?? true),
+    portEnv: isService && existing !== undefined,
     binaryPath,
     configDir,
     configFiles,
-    dockerignore: dockerignoreLines(answers.layout, answers.config),
+    dockerignore: existing
+      ? [...new Set([...existing.dockerignore, ...answers.config.map((c) => `!${c}`)])]
+      : dockerignoreLines(answers.layout, answers.config),
     images,
     labels: { ...options.labels },
     // A service takes its config flags as overridable CMD defaults. A cli's CMD is SRC DST,

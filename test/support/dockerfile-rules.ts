@@ -91,3 +91,15 @@ export function checkDockerfile(text: string, expect: Expectations): string[] {
   }
   return problems;
 }
+
+/**
+ * Top-level image ARGs whose default pins a digest, mapped to the same reference without it.
+ * A stand-in image cannot have the real image's digest, so tests without a registry build
+ * with these as --build-arg overrides (and say so).
+ */
+export function digestPinnedArgs(text: string): Record<string, string> {
+  const args = globalArgs(DockerfileParser.parse(text).getInstructions());
+  return Object.fromEntries(
+    [...args].filter(([, value]) => /@sha256:[0-9a-f]{64}$/.test(value)).map(([name, value]) => [name, value.replace(/@sha256:[0-9a-f]{64}$/, '')]),
+  );
+}

@@ -1,0 +1,156 @@
+// dockergo:docker on existing modules: what it reads, what it writes, what it never touches.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import helpers from 'yeoman-test';
+import { checkDockerfile } from './support/dockerfile-rules.js';
+import { greeterModule, goSources, shopModule } from './support/modules.js';
+import { listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
+
+const DOCKER_GENERATOR = path.join(PACKAGE_ROOT, 'generators/docker/index.js');
+
+/** yeoman-test turns --force on by default; these tests want Yeoman's real default, off. */
+function runDocker(dir: string, options: Record<string, unknown>) {
+  return helpers.run(DOCKER_GENERATOR, { namespace: 'dockergo:docker' }).cd(dir).withOptions({ skipInstall: true, force: false, ...options } as never);
+}
+
+async function failing(dir: string, options: Record<string, unknown>): Promise<Error> {
+  return runDocker(dir, { yes: true, ...options }).then(
+    () => assert.fail('dockergo:docker succeeded'),
+    (error: Error) => error,
+  );
+}
+
+describe('dockergo:docker', function () {
+  this.timeout(120_000);
+  let greeter = '';
+  before(async () => {
+    greeter = await greeterModule();
+  });
+
+  describe('on a module with its main package at the root', () => {
+    let sourcesBefore: Record<string, string> = {};
+    let files: string[] = [];
+    let existing: string[] = [];
+    before(async () => {
+      sourcesBefore = goSources(greeter);
+      existing = listFiles(greeter);
+      await runDocker(greeter, { yes: true, port: '8090' });
+      files = listFiles(greeter);
+    });
+
+    it('writes only Dockerfile, .dockerignore, build.sh and (there being none) a Makefile', () => {
+      const added = files.filter((f) => !existing.includes(f));
+      assert.deepEqual(added.sort(), ['.dockerignore', '.yo-rc.json', 'Dockerfile', 'Makefile', 'build.sh']);
+      assert.equal(read(greeter, 'README.md'), '# greeter\n');
+    });
+
+    it('changes no .go file, go.mod or go.sum', () => {
+      assert.ok(Object.keys(sourcesBefore).includes('go.sum'));
+      assert.deepEqual(goSources(greeter), sourcesBefore);
+    });
+
+    it('reads the module path and go version, and builds the root package', () => {
+      const dockerfile = read(greeter, 'Dockerfile');
+      assert.match(dockerfile, /^ARG GO_VERSION=1\.26$/m);
+      assert.match(dockerfile, /-o \/out\/greeter \.$/m);
+      assert.match(read(greeter, 'build.sh'), /^readonly NAME=greeter$/m);
+      assert.equal(JSON.parse(read(greeter, '.yo-rc.json'))['generator-dockergo'].module, 'example.com/legacy/greeter');
+    });
+
+    it('allows into the context exactly what the layout needs: packages and embedded files', () => {
+      assert.deepEqual(read(greeter, '.dockerignore').split('\n').filter((l) => l.startsWith('!')), [
+        '!go.mod', '!go.sum', '!*.go', '!internal/', '!static/',
+      ]);
+    });
+
+    it('leaves HEALTHCHECK out, since the program has no -healthcheck flag, but exposes the port', () => {
+      const dockerfile = read(greeter, 'Dockerfile');
+      assert.doesNotMatch(dockerfile, /HEALTHCHECK/);
+      assert.match(dockerfile, /^EXPOSE 8090$/m);
+      assert.match(dockerfile, /^ENV PORT=8090$/m);
+      assert.deepEqual(checkDockerfile(dockerfile, { port: 8090 }), []);
+    });
+  });
+
+  describe('on a module with cmd/api and cmd/worker', () => {
+    it('--yes without --main fails, listing them, and writes nothing', async () => {
+      const dir = shopModule();
+      const files = listFiles(dir);
+      const error = await failing(dir, {});
+      assert.equal(error.message, 'several main packages (./cmd/api, ./cmd/worker): pick one with --main, e.g. --main ./cmd/api');
+      assert.deepEqual(listFiles(dir), files);
+    });
+
+    it('--main ./cmd/api: builds it, with a HEALTHCHECK and -config, and keeps the Makefile', async () => {
+      const dir = shopModule();
+      const sources = goSources(dir);
+      await runDocker(dir, { yes: true, main: './cmd/api', config: ['config/api.yaml'] });
+      const dockerfile = read(dir, 'Dockerfile');
+      assert.match(dockerfile, /-o \/out\/api \.\/cmd\/api$/m);
+      assert.match(dockerfile, /^HEALTHCHECK .* CMD \["\/usr\/local\/bin\/api", "-healthcheck"\]$/m);
+      assert.match(dockerfile, /^CMD \["-config", "\/etc\/api\/config\/api\.yaml"\]$/m);
+      assert.equal(read(dir, 'Makefile'), 'all:\n\tgo build ./...\n');
+      assert.ok(read(dir, '.dockerignore').split('\n').includes('!config/api.yaml'));
+      assert.deepEqual(goSources(dir), sources);
+    });
+
+    it('--main cmd/worker (no ./) picks it; a cli gets no EXPOSE', async () => {
+      const dir = shopModule();
+      await runDocker(dir, { yes: true, main: 'cmd/worker', kind: 'cli' });
+      const dockerfile = read(dir, 'Dockerfile');
+      assert.match(dockerfile, /-o \/out\/worker \.\/cmd\/worker$/m);
+      assert.doesNotMatch(dockerfile, /EXPOSE|HEALTHCHECK/);
+    });
+
+    it('asks which main package when there are several, and never asks for module, layout or go version', async () => {
+      const dir = shopModule();
+      const asked: string[] = [];
+      await runDocker(dir, { yes: false }).withAnswers(
+        { main: './cmd/worker', kind: 'cli' },
+        { callback: (answer: unknown, { question }: { question: { name: string } }) => (asked.push(question.name), answer) },
+      );
+      assert.equal(asked[0], 'main');
+      assert.ok(!asked.some((q) => ['module', 'layout', 'goVersion'].includes(q)), asked.join());
+      assert.match(read(dir, 'Dockerfile'), /\.\/cmd\/worker$/m);
+    });
+
+    it('a --main that is not a main package is an error', async () => {
+      const error = await failing(shopModule(), { main: './internal/store' });
+      assert.equal(error.message, '--main: "./internal/store" is not a main package of this module (found: ./cmd/api, ./cmd/worker)');
+    });
+  });
+
+  it('without go.mod it says to run the app generator, and writes nothing', async () => {
+    const dir = tempDir();
+    const error = await failing(dir, {});
+    assert.match(error.message, /^no go\.mod in \S+: dockergo:docker adds container files to an existing Go module; to start a new service run `generator-dockergo`/);
+    assert.deepEqual(listFiles(dir), []);
+  });
+
+  it('never overwrites an existing Dockerfile silently: --yes stops, --force overwrites', async () => {
+    const dir = shopModule();
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
+    const error = await failing(dir, { main: './cmd/api' });
+    assert.equal(error.message, 'Dockerfile exists with other content: run interactively to decide file by file, or add --force to overwrite');
+    assert.equal(read(dir, 'Dockerfile'), 'FROM scratch\n');
+    assert.ok(!listFiles(dir).includes('build.sh'));
+    await runDocker(dir, { yes: true, main: './cmd/api', force: true });
+    assert.match(read(dir, 'Dockerfile'), /AS runtime/);
+  });
+
+  it('a preset applies, but its overlays can never write Go sources or module files', async () => {
+    const dir = shopModule();
+    const sources = goSources(dir);
+    const preset = tempDir('preset-');
+    writeFileSync(path.join(preset, 'preset.json'), JSON.stringify({ locked: { goproxy: 'https://goproxy.acme.internal,direct' } }));
+    mkdirSync(path.join(preset, 'templates'));
+    const overlays = { 'main.go.ejs': 'package main\n', 'go.sum.ejs': '', 'notes.txt.ejs': '<%- name %>\n' };
+    for (const [file, text] of Object.entries(overlays)) writeFileSync(path.join(preset, 'templates', file), text);
+    await runDocker(dir, { yes: true, main: './cmd/api', preset });
+    assert.match(read(dir, 'Dockerfile'), /goproxy\.acme\.internal/);
+    assert.equal(read(dir, 'notes.txt'), 'api\n');
+    assert.deepEqual(goSources(dir), sources);
+    assert.ok(!listFiles(dir).includes('main.go'));
+  });
+});
