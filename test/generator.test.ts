@@ -157,6 +157,18 @@ describe('dockergo:app on flags', () => {
     assert.deepEqual(skipped.getSpawnArgsUsingDefaultImplementation(), []);
   });
 
+  it('without prompts, a file edited since is an error naming it unless --force; nothing is written', async () => {
+    const { dir } = await generate({ module: 'example.com/acme/edited' });
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
+    const error = await runApp(dir, { yes: true, skipInstall: true, force: false, port: '9999' }).then(() => undefined, (e: Error) => e);
+    // A new port changes these four; the edited Dockerfile is among them.
+    assert.equal(error?.message, 'main.go, Dockerfile, build.sh, README.md exist with other content: run interactively to decide file by file, or add --force to overwrite');
+    assert.equal(read(dir, 'Dockerfile'), 'FROM scratch\n');
+    assert.equal(JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'].port, 8080);
+    await runApp(dir, { yes: true, skipInstall: true, force: true, port: '9999' });
+    assert.match(read(dir, 'Dockerfile'), /^EXPOSE 9999$/m);
+  });
+
   it('re-running with no flags reuses .yo-rc.json and writes identical files', async () => {
     const { dir } = await generate({ module: 'example.com/acme/again', base: 'scratch', kind: 'cli', layout: 'cmd', config: ['a.yaml'] });
     const before = Object.fromEntries(listFiles(dir).map((f) => [f, read(dir, f)]));

@@ -4,6 +4,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:f
 import path from 'node:path';
 import { execa } from 'execa';
 import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
+import { shopModule } from './support/modules.js';
 import { cleanup, listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
 
 const NOBODY = 65534;
@@ -80,6 +81,29 @@ describe('the packed package', function () {
     assert.equal(run.stderr, 'generator-dockergo: --port: "70000" is not valid: must be an integer from 1 to 65535');
     assert.doesNotMatch(run.stdout, /error|at /i);
     assert.deepEqual(readdirSync(dir), []);
+    cleanup(dir);
+  });
+
+  it('`generator-dockergo docker` containerises an existing module; its --help lists --main', async () => {
+    const dir = shopModule();
+    const help = (await execa(bin, ['docker', '--help'], { cwd: dir })).stdout;
+    assert.match(help, /^Usage: generator-dockergo docker \[options\]/);
+    assert.match(help, /--main <value>/);
+    assert.doesNotMatch(help, /--module|--layout/);
+    const run = await execa(bin, ['docker', '--yes', '--main', './cmd/api'], { cwd: dir, all: true });
+    assert.match(run.all ?? '', /Container files for \.\/cmd\/api are ready/);
+    assert.match(read(dir, 'Dockerfile'), /\.\/cmd\/api$/m);
+    const several = await execa(bin, ['docker', '--yes'], { cwd: shopModule(), reject: false });
+    assert.equal(several.exitCode, 1);
+    assert.equal(several.stderr, 'generator-dockergo: several main packages (./cmd/api, ./cmd/worker): pick one with --main, e.g. --main ./cmd/api');
+  });
+
+  it('--answers - reads the answers from stdin', async () => {
+    const dir = tempDir();
+    const input = JSON.stringify({ module: 'example.com/e2e/stdin', kind: 'cli', base: 'scratch' });
+    await execa(bin, ['--skip-install', '--answers', '-'], { cwd: dir, input });
+    assert.match(read(dir, 'go.mod'), /^module example\.com\/e2e\/stdin$/m);
+    assert.match(read(dir, 'Dockerfile'), /^FROM scratch AS runtime$/m);
     cleanup(dir);
   });
 

@@ -131,6 +131,29 @@ describe('presets', () => {
   });
 });
 
+describe('after prompts', () => {
+  it('the equivalent command names the preset, and reproduces the same files', async () => {
+    const printed: string[] = [];
+    const dir = tempDir();
+    await runApp(dir, { yes: false, skipInstall: true, goVersion: '1.26.8', preset: ACME })
+      .withAnswers({ module: 'example.com/acme/eq', kind: 'service', port: '8181', config: 'app.yaml' })
+      .onGenerator((generator) => {
+        // Record what the generator logs, on top of the logger it already has.
+        const g = generator as unknown as { log: (...a: unknown[]) => unknown };
+        g.log = new Proxy(g.log, { apply: (target, self, args) => (printed.push(String(args[0])), Reflect.apply(target, self, args)) });
+      });
+    const line = printed.find((p) => p.includes('To generate this again without prompts'));
+    assert.ok(line, printed.join('\n'));
+    const command = line.split('\n').find((l) => l.trim().startsWith('generator-dockergo'))!.trim();
+    assert.match(command, new RegExp(`^generator-dockergo --yes --preset ${ACME.replaceAll('/', '\\/')} --module example\\.com\\/acme\\/eq `));
+    const words = command.split(' ').slice(2);
+    const options: Record<string, unknown> = {};
+    for (let i = 0; i < words.length; i += 2) options[words[i]!.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = words[i + 1];
+    const { dir: again } = await generate(options);
+    for (const file of listFiles(dir)) assert.equal(read(again, file), read(dir, file), file);
+  });
+});
+
 describe('precedence: flags > answers file > preset defaults > built-in defaults; locks over all', () => {
   const preset = (): string => makePreset({ defaults: { port: 7000 }, locked: { base: 'scratch' } });
 
