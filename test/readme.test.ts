@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { withFlagTable } from '../generators/lib/flag-table.js';
 import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
+import { toTemplateData } from '../generators/lib/template-data.js';
 import { PACKAGE_ROOT } from './support/project.js';
 
 const readme = readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
@@ -15,6 +16,15 @@ describe('README.md', () => {
 
   it('names every flag', () => {
     for (const flag of [...INPUTS.map((i) => i.flag), ...SWITCHES.map((s) => s.flag)]) assert.match(readme, new RegExp(`\`--${flag}[\` ]`), flag);
+  });
+
+  it('documents every template-data field (a public interface for preset overlays)', () => {
+    const section = readme.slice(readme.indexOf('### Template data'), readme.indexOf('## What it writes'));
+    const data = toTemplateData(
+      { module: 'example.com/x', name: 'x', kind: 'service', port: 8080, base: 'alpine', layout: 'flat', goproxy: 'direct', goprivate: '', config: [], goVersion: '1.26.8' },
+      { generatorVersion: '0.0.0' },
+    );
+    for (const field of Object.keys(data)) assert.match(section, new RegExp(`^\\| [^|]*\`${field}\``, 'm'), field);
   });
 
   it('opens with the install-and-scaffold command and the test command', () => {
