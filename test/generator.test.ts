@@ -7,7 +7,7 @@ import { execaSync } from 'execa';
 import { equivalentCommand } from '../generators/lib/answers.js';
 import { isInteractive } from '../generators/lib/generator-support.js';
 import { INPUTS, type Answers } from '../generators/lib/inputs.js';
-import { generate, generateFailing, isExecutable, listFiles, read, runApp, tempDir } from './support/project.js';
+import { assertCommandReproduces, generate, generateFailing, isExecutable, listFiles, read, runApp, tempDir } from './support/project.js';
 
 const SERVICE_FILES = [
   '.dockerignore', '.gitignore', '.yo-rc.json', 'Dockerfile', 'Makefile', 'README.md', 'build.sh', 'go.mod',
@@ -297,12 +297,7 @@ describe('dockergo:app on prompts', () => {
     const stored = JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'] as Answers;
     const command = equivalentCommand(stored);
     assert.match(command, /^generator-dockergo --yes --module example\.com\/acme\/eq --name eq --kind cli /);
-    // Turn the command back into options and generate again elsewhere.
-    const words = command.split(' ').slice(2);
-    const options: Record<string, unknown> = {};
-    for (let i = 0; i < words.length; i += 2) options[words[i]!.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = words[i + 1];
-    const { dir: again } = await generate(options);
-    for (const file of listFiles(dir)) assert.equal(read(again, file), read(dir, file), file);
+    await assertCommandReproduces(command, dir);
   });
 });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { presetSchema } from '../generators/lib/preset.js';
 import { checkDockerfile } from './support/dockerfile-rules.js';
-import { generate, generateFailing, listFiles, PACKAGE_ROOT, read, runApp, tempDir } from './support/project.js';
+import { assertCommandReproduces, generate, generateFailing, listFiles, PACKAGE_ROOT, read, runApp, tempDir } from './support/project.js';
 
 const ACME = path.join(PACKAGE_ROOT, 'examples/acme-preset');
 
@@ -146,11 +146,7 @@ describe('after prompts', () => {
     assert.ok(line, printed.join('\n'));
     const command = line.split('\n').find((l) => l.trim().startsWith('generator-dockergo'))!.trim();
     assert.match(command, new RegExp(`^generator-dockergo --yes --preset ${ACME.replaceAll('/', '\\/')} --module example\\.com\\/acme\\/eq `));
-    const words = command.split(' ').slice(2);
-    const options: Record<string, unknown> = {};
-    for (let i = 0; i < words.length; i += 2) options[words[i]!.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = words[i + 1];
-    const { dir: again } = await generate(options);
-    for (const file of listFiles(dir)) assert.equal(read(again, file), read(dir, file), file);
+    await assertCommandReproduces(command, dir);
   });
 });
 

@@ -72,6 +72,23 @@ export interface Builder {
 
 /** Stand-ins carry this label; bump its value to have older stand-ins made again. */
 const STANDIN_LABEL = 'dev.dockergo.standin';
+
+/** A Docker image config (buildah's .Docker.config, docker's .Config) as ImageConfig. */
+function imageConfig(
+  config: Record<string, any>,
+  image: Pick<ImageConfig, 'architecture' | 'id' | 'layers' | 'size'>,
+): ImageConfig {
+  return {
+    user: config['User'] ?? '',
+    exposedPorts: Object.keys(config['ExposedPorts'] ?? {}),
+    healthcheck: config['Healthcheck']?.Test,
+    entrypoint: config['Entrypoint'] ?? [],
+    cmd: config['Cmd'] ?? [],
+    workingDir: config['WorkingDir'] ?? '',
+    labels: config['Labels'] ?? {},
+    ...image,
+  };
+}
 const STANDIN_VERSION = '2';
 
 /** docker.io/library/x:tag for short names, as buildah and docker resolve them. */
@@ -177,19 +194,12 @@ class Buildah implements Builder {
     // Local storage keeps layers uncompressed: their sizes add up to the image's size.
     const manifest = JSON.parse(info.Manifest ?? '{}') as { layers?: { size: number }[] };
     const size = (manifest.layers ?? []).reduce((sum, layer) => sum + layer.size, 0);
-    return {
-      user: config.User ?? '',
-      exposedPorts: Object.keys(config.ExposedPorts ?? {}),
-      healthcheck: config.Healthcheck?.Test,
-      entrypoint: config.Entrypoint ?? [],
-      cmd: config.Cmd ?? [],
-      workingDir: config.WorkingDir ?? '',
-      labels: config.Labels ?? {},
+    return imageConfig(config, {
       architecture: info.Docker?.architecture ?? info.OCIv1?.architecture ?? '',
       id: info.FromImageID ?? '',
       layers: info.OCIv1?.rootfs?.diff_ids ?? [],
       size,
-    };
+    });
   }
 
   async withContainer<T>(tag: string, use: (c: Container) => Promise<T>): Promise<T> {
@@ -279,20 +289,12 @@ class DockerBuildx implements Builder {
 
   async inspect(tag: string): Promise<ImageConfig> {
     const [info] = JSON.parse((await execa('docker', ['image', 'inspect', tag])).stdout);
-    const config = info.Config ?? {};
-    return {
-      user: config.User ?? '',
-      exposedPorts: Object.keys(config.ExposedPorts ?? {}),
-      healthcheck: config.Healthcheck?.Test,
-      entrypoint: config.Entrypoint ?? [],
-      cmd: config.Cmd ?? [],
-      workingDir: config.WorkingDir ?? '',
-      labels: config.Labels ?? {},
+    return imageConfig(info.Config ?? {}, {
       architecture: info.Architecture ?? '',
       id: info.Id ?? '',
       layers: info.RootFS?.Layers ?? [],
       size: info.Size ?? 0,
-    };
+    });
   }
 
   async withContainer<T>(tag: string, use: (c: Container) => Promise<T>): Promise<T> {

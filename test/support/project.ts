@@ -1,4 +1,5 @@
 // Shared test helpers: running the generator in a temp folder, listing what it wrote.
+import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,4 +66,16 @@ export async function generateFailing(options: Options, answers?: Record<string,
     return { dir, error: error as Error };
   }
   throw new Error(`generator succeeded on ${JSON.stringify({ options, answers })}`);
+}
+
+/**
+ * Runs a printed `generator-dockergo --yes --flag value …` command (values without spaces)
+ * through yeoman-test in a new folder, and asserts it writes the same files as `dir` holds.
+ */
+export async function assertCommandReproduces(command: string, dir: string): Promise<void> {
+  const words = command.split(' ').slice(2);
+  const options: Options = {};
+  for (let i = 0; i < words.length; i += 2) options[words[i]!.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = words[i + 1];
+  const { dir: again } = await generate(options);
+  for (const file of listFiles(dir)) assert.equal(read(again, file), read(dir, file), file);
 }
