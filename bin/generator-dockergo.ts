@@ -5,7 +5,7 @@
 // Bad input prints one line and exits 1, with no stack trace and no file written.
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { SWITCHES } from '../generators/lib/inputs.js';
+import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
 
 // Loading yeoman-environment is most of our start-up time; Node 22.1+ can cache its compiled code.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
@@ -37,6 +37,14 @@ async function main(argv: string[]): Promise<void> {
   command.name(generator.name).description(generator.description).exitOverride();
   if (which === 'app') {
     command.addHelpText('after', `\nCommands:\n  docker [options]      ${GENERATORS.docker.description}\n                        See: generator-dockergo docker --help`);
+  }
+  // A list input (--config) repeats: each use adds values. Commander's variadic default would
+  // also swallow a following folder argument.
+  for (const input of INPUTS.filter((i) => 'list' in i && i.list)) {
+    const option = command.options.find((o) => o.long === `--${input.flag}`);
+    if (!option) continue;
+    option.variadic = false;
+    option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
   }
   // The environment declares --skip-install first, for npm; say what it skips here.
   for (const s of SWITCHES) {

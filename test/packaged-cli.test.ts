@@ -98,6 +98,14 @@ describe('the packed package', function () {
     assert.equal(several.stderr, 'generator-dockergo: several main packages (./cmd/api, ./cmd/worker): pick one with --main, e.g. --main ./cmd/api');
   });
 
+  it('--config repeats and takes commas, and does not swallow the folder argument', async () => {
+    const parent = tempDir();
+    await execa(bin, ['--yes', '--skip-install', '--config', 'a.yaml', '--config', 'b.toml,c.json', 'svc'], { cwd: parent });
+    const dir = path.join(parent, 'svc');
+    assert.match(read(dir, 'Dockerfile'), /^CMD \["-config", "\/etc\/svc\/a\.yaml", "-config", "\/etc\/svc\/b\.toml", "-config", "\/etc\/svc\/c\.json"\]$/m);
+    cleanup(parent);
+  });
+
   it('--answers - reads the answers from stdin', async () => {
     const dir = tempDir();
     const input = JSON.stringify({ module: 'example.com/e2e/stdin', kind: 'cli', base: 'scratch' });

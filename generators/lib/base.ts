@@ -12,6 +12,7 @@ import {
   flagValues,
   isInteractive,
   localGoVersion,
+  optionValue,
   packageRoot,
   quietUserErrors,
   templatesRoot,
@@ -35,10 +36,8 @@ export abstract class DockergoGenerator extends Generator {
     this.fail = quietUserErrors(this);
   }
 
-  /** An option's value, whether the parser keyed it by flag name (yo) or camelCase (commander). */
   protected optionValue(name: string): unknown {
-    const options = this.options as Record<string, unknown>;
-    return options[name] ?? options[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+    return optionValue(this.options as Record<string, unknown>, name);
   }
 
   /**

@@ -13,7 +13,10 @@ export const packageVersion: string = (
   JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')) as { version: string }
 ).version;
 
-const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+/** An option's value, whether the parser keyed it by flag name (yo's minimist) or camelCase (commander). */
+export function optionValue(options: Record<string, unknown>, flag: string): unknown {
+  return options[flag] ?? options[flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+}
 
 /** Declares one option per input and switch (of this generator), described with its default. */
 export function declareOptions(generator: Generator, which: 'app' | 'docker'): void {
@@ -36,7 +39,7 @@ export function declareOptions(generator: Generator, which: 'app' | 'docker'): v
 export function flagValues(options: Record<string, unknown>): RawInputs {
   const raw: RawInputs = {};
   for (const spec of INPUTS as readonly InputSpec[]) {
-    const value = options[spec.flag] ?? options[camel(spec.flag)];
+    const value = optionValue(options, spec.flag);
     if (value === undefined || value === null) continue;
     if (typeof value === 'boolean') {
       // `--port` with no value reaches us as `true` from some parsers.
