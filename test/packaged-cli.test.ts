@@ -119,24 +119,29 @@ describe('the packed package', function () {
     cleanup(dir);
   });
 
-  it('yo dockergo works too (as an unprivileged user: yo drops root)', async function () {
+  it('yo dockergo and yo dockergo:docker work too (as an unprivileged user: yo drops root)', async () => {
     const dir = tempDir('dockergo-yo-');
     const home = path.join(dir, 'home');
     const out = path.join(dir, 'out');
+    const shop = shopModule();
     mkdirSync(home);
     mkdirSync(out);
     chmodSync(dir, 0o755);
+    chmodSync(shop, 0o755);
     const asRoot = process.getuid?.() === 0;
-    if (asRoot) for (const d of [home, out]) chownSync(d, NOBODY, NOBODY);
-    const yo = path.join(prefix, 'node_modules/yo/lib/cli.js');
-    const command = [process.execPath, yo, 'dockergo', '--yes', '--skip-install', '--module', 'example.com/e2e/viayo', '--base', 'scratch'];
-    const env = { HOME: home, NODE_PATH: path.join(prefix, 'node_modules'), NO_UPDATE_NOTIFIER: '1', CI: 'true' };
-    const run = asRoot
-      ? await execa('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...command], { cwd: out, env, reject: false, all: true })
-      : await execa(command[0]!, command.slice(1), { cwd: out, env, reject: false, all: true });
-    assert.equal(run.exitCode, 0, run.all);
+    if (asRoot) for (const d of [home, out, shop]) chownSync(d, NOBODY, NOBODY);
+    const yo = async (cwd: string, args: string[]) => {
+      const command = [process.execPath, path.join(prefix, 'node_modules/yo/lib/cli.js'), ...args];
+      const env = { HOME: home, NODE_PATH: path.join(prefix, 'node_modules'), NO_UPDATE_NOTIFIER: '1', CI: 'true' };
+      const argv = asRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...command] : command;
+      const run = await execa(argv[0]!, argv.slice(1), { cwd, env, reject: false, all: true });
+      assert.equal(run.exitCode, 0, run.all);
+    };
+    await yo(out, ['dockergo', '--yes', '--skip-install', '--module', 'example.com/e2e/viayo', '--base', 'scratch']);
     assert.match(read(out, 'Dockerfile'), /^FROM scratch AS runtime$/m);
     assert.match(read(out, 'go.mod'), /^module example\.com\/e2e\/viayo$/m);
+    await yo(shop, ['dockergo:docker', '--yes', '--main', './cmd/api', '--config', 'a.yaml', '--config', 'b.yaml']);
+    assert.match(read(shop, 'Dockerfile'), /^CMD \["-config", "\/etc\/api\/a\.yaml", "-config", "\/etc\/api\/b\.yaml"\]$/m);
     cleanup(dir);
   });
 });
