@@ -121,6 +121,16 @@ describe('dockergo:docker', function () {
     });
   });
 
+  it('an older go directive is used as is, and a re-run still works', async () => {
+    const dir = shopModule();
+    writeFileSync(path.join(dir, 'go.mod'), 'module example.com/legacy/shop\n\ngo 1.20\n');
+    await runDocker(dir, { yes: true, main: './cmd/worker', kind: 'cli' });
+    assert.match(read(dir, 'Dockerfile'), /^ARG GO_VERSION=1\.20$/m);
+    await runDocker(dir, { yes: true });
+    assert.match(read(dir, 'Dockerfile'), /^ARG GO_VERSION=1\.20$/m);
+    assert.match(read(dir, 'Dockerfile'), /\.\/cmd\/worker$/m);
+  });
+
   it('without go.mod it says to run the app generator, and writes nothing', async () => {
     const dir = tempDir();
     const error = await failing(dir, {});

@@ -54,6 +54,9 @@ export default class DockerGenerator extends DockergoGenerator {
   configuring(): void {
     this.storeAnswers();
     this.config.set('main', this.main.pkg);
+    // go.mod's go directive is read again on every run; an old one (say 1.20) must not be
+    // stored and then fail the new-project rule (Go 1.22+) on the next run.
+    if (this.flags.goVersion === undefined) this.config.delete('goVersion');
     this.data = toTemplateData(this.answers, {
       generatorVersion: packageVersion,
       images: this.preset?.images,
