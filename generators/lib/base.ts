@@ -6,7 +6,7 @@ import { constants, existsSync, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { checkInputs, completeAnswers, readAnswersFile, toRaw, UsageError, type RawInputs } from './answers.js';
-import { builtinTemplates, withOverlays, type PlannedFile } from './files.js';
+import { filesBelow, withOverlays, type PlannedFile } from './files.js';
 import {
   askQuestions,
   flagValues,
@@ -129,7 +129,7 @@ export abstract class DockergoGenerator extends Generator {
    */
   protected renderPlan(plan: PlannedFile[], data: TemplateData, keep: (file: PlannedFile) => boolean = () => true): void {
     const files = (
-      this.preset ? withOverlays(plan, path.join(this.preset.dir, 'templates'), this.preset.overlays, builtinTemplates(templatesRoot)) : plan
+      this.preset ? withOverlays(plan, path.join(this.preset.dir, 'templates'), this.preset.overlays, new Set(filesBelow(templatesRoot))) : plan
     ).filter(keep);
     const clashes: string[] = [];
     for (const file of files) {

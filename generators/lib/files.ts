@@ -1,6 +1,6 @@
 // Which template becomes which file. Paths are relative to templates/ and to the
 // destination; a preset overlay replaces a template by putting a file at the same path.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { TemplateData } from './template-data.js';
 
@@ -62,9 +62,11 @@ export function withOverlays(plan: PlannedFile[], overlayDir: string, overlays: 
   return out;
 }
 
-/** Paths of our own templates, relative to templatesRoot. */
-export function builtinTemplates(templatesRoot: string): Set<string> {
-  return new Set(readdirSync(templatesRoot, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(templatesRoot, path.join(e.parentPath, e.name)).split(path.sep).join('/')));
+/** Every file below dir, as sorted "/"-separated relative paths; [] when dir does not exist. */
+export function filesBelow(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => !e.isDirectory())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
 }

@@ -10,7 +10,6 @@ import {
   checkName,
   checkPort,
   moduleBase,
-  splitList,
   toName,
   type Checked,
 } from './validate.js';
@@ -238,10 +237,3 @@ export const SWITCHES: readonly SwitchSpec[] = [
     defaultHelp: 'off',
   },
 ];
-
-export function inputByKey<K extends InputName>(key: K): InputSpec<K> {
-  return INPUTS.find((i) => i.key === key) as unknown as InputSpec<K>;
-}
-
-/** Raw list values from a flag that may be repeated and comma-separated. */
-export { splitList };

@@ -2,11 +2,12 @@
 // overlays, in a folder or an installed npm package. preset.json is checked against the
 // JSON Schema we publish (preset.schema.json, made from the input table), then each value
 // against its input's own validator; overlay templates are compiled before anything is written.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import ejs from 'ejs';
 import { checkInputs, UsageError } from './answers.js';
+import { filesBelow } from './files.js';
 import { INPUTS, type Answers, type InputSpec } from './inputs.js';
 import { checkImageRef, checkLabel, IMAGE_RULE, LABEL_KEY_RULE, LABEL_VALUE_RULE } from './validate.js';
 
@@ -137,7 +138,7 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
     const checked = checkLabel(key, value);
     if (!checked.ok) throw new UsageError(`${where}: labels.${key}: ${JSON.stringify(value)} is not valid: must be ${checked.rule}`);
   }
-  const overlays = listTemplates(path.join(dir, 'templates'));
+  const overlays = filesBelow(path.join(dir, 'templates'));
   for (const template of overlays) checkTemplateSyntax(path.join(dir, 'templates', template), `${where}: templates/${template}`);
   return { spec, dir, file, description: raw.description ?? '', defaults, locked, images, labels: { ...raw.labels }, overlays };
 }
@@ -166,21 +167,6 @@ async function checkSchema(json: unknown, where: string): Promise<void> {
     throw new UsageError(`${where}: ${field}: not valid: must be ${LABEL_VALUE_RULE}`);
   }
   throw new UsageError(`${where}: ${field}: ${error.message}`);
-}
-
-/** Every file below dir, relative, sorted; [] when dir does not exist. */
-function listTemplates(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (sub: string): void => {
-    for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-      const rel = sub === '' ? entry.name : `${sub}/${entry.name}`;
-      if (entry.isDirectory()) walk(rel);
-      else out.push(rel);
-    }
-  };
-  walk('');
-  return out.sort();
 }
 
 /**

@@ -126,9 +126,7 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     binaryPath,
     configDir,
     configFiles,
-    dockerignore: existing
-      ? [...new Set([...existing.dockerignore, ...answers.config.map((c) => `!${c}`)])]
-      : dockerignoreLines(answers.layout, answers.config),
+    dockerignore: [...new Set([...(existing?.dockerignore ?? sourceLines(answers.layout)), ...answers.config.map((c) => `!${c}`)])],
     images,
     labels: { ...options.labels },
     // A service takes its config flags as overridable CMD defaults. A cli's CMD is SRC DST,
@@ -143,14 +141,7 @@ function jsonArray(words: readonly string[]): string {
   return `[${words.map((w) => JSON.stringify(w)).join(', ')}]`;
 }
 
-/** The allow-list: folders by name (buildah 1.28 ignores `!**` re-includes), root .go files, config files. */
-function dockerignoreLines(layout: Layout, config: readonly string[]): string[] {
-  return [
-    '!go.mod',
-    '!go.sum',
-    '!*.go',
-    ...(layout === 'cmd' ? ['!cmd/'] : []),
-    '!internal/',
-    ...config.map((c) => `!${c}`),
-  ];
+/** A new project's sources in the allow-list: folders by name (buildah 1.28 ignores `!**` re-includes), root .go files. */
+function sourceLines(layout: Layout): string[] {
+  return ['!go.mod', '!go.sum', '!*.go', ...(layout === 'cmd' ? ['!cmd/'] : []), '!internal/'];
 }
