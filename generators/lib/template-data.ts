@@ -3,7 +3,14 @@
 // rename or remove them. The README documents it field by field.
 import type { Answers, Base, Kind, Layout } from './inputs.js';
 
-export const ALPINE_VERSION = '3.22';
+// The runtime's Alpine release: a supported one (3.24, May 2026; Alpine supports a release for
+// two years). Alpine keeps every old tag, so alpine:<x.y> stays pullable.
+export const ALPINE_VERSION = '3.24';
+// The builder's tag: golang:<go>-alpine is published for every Go release, whereas
+// golang:<go>-alpine<x.y> exists only for the two Alpine releases current when that Go release
+// came out (test/fixtures/published-tags.json).
+export const DEFAULT_BUILDER_IMAGE = 'golang:${GO_VERSION}-alpine';
+export const DEFAULT_RUNTIME_IMAGE = 'alpine:${ALPINE_VERSION}';
 
 export interface ConfigFile {
   /** Path in the project, e.g. "config/app.yaml". */
@@ -15,8 +22,10 @@ export interface ConfigFile {
 export interface ImageRefs {
   /** Go version in the builder image tag (the Dockerfile's GO_VERSION default). */
   goVersion: string;
-  /** Alpine version for builder and runtime tags (the Dockerfile's ALPINE_VERSION default). */
+  /** Alpine version for the runtime tag (the Dockerfile's ALPINE_VERSION default). */
   alpineVersion: string;
+  /** Whether an image reference uses ${ALPINE_VERSION}, so the Dockerfile declares that ARG. */
+  usesAlpineVersion: boolean;
   /** Builder FROM reference; may use ${GO_VERSION} and ${ALPINE_VERSION}. */
   builder: string;
   /** Runtime FROM reference: "scratch", or an alpine reference. */
@@ -98,12 +107,15 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
   // An existing program without a -config flag gets its config files copied, not passed.
   const configArgs = existing && !existing.configFlag ? [] : configFiles.flatMap((f) => ['-config', f.imagePath]);
   const isService = answers.kind === 'service';
+  const builder = options.images?.builder ?? DEFAULT_BUILDER_IMAGE;
+  // A preset's runtime image stands in for alpine; scratch stays scratch.
+  const runtime = answers.base === 'scratch' ? 'scratch' : (options.images?.runtime ?? DEFAULT_RUNTIME_IMAGE);
   const images: ImageRefs = {
     goVersion: answers.goVersion,
     alpineVersion: ALPINE_VERSION,
-    builder: options.images?.builder ?? 'golang:${GO_VERSION}-alpine${ALPINE_VERSION}',
-    // A preset's runtime image stands in for alpine; scratch stays scratch.
-    runtime: answers.base === 'scratch' ? 'scratch' : (options.images?.runtime ?? 'alpine:${ALPINE_VERSION}'),
+    usesAlpineVersion: [builder, runtime].some((ref) => ref.includes('${ALPINE_VERSION}')),
+    builder,
+    runtime,
   };
   return {
     generatorVersion: options.generatorVersion,

@@ -174,7 +174,7 @@ const IMAGE_REF =
 /** A pinned base image reference; the Dockerfile's version ARGs may appear in the tag. */
 export function checkImageRef(raw: string): Checked<string> {
   const value = raw.trim();
-  const sample = value.replaceAll('${GO_VERSION}', '1.26.8').replaceAll('${ALPINE_VERSION}', '3.22');
+  const sample = value.replaceAll('${GO_VERSION}', '1.26.8').replaceAll('${ALPINE_VERSION}', '3.24');
   const m = IMAGE_REF.exec(sample);
   if (!m || (m[1] === undefined && m[2] === undefined) || m[1] === 'latest' || sample.includes('$')) return fail(IMAGE_RULE);
   return ok(value);
