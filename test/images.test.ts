@@ -7,7 +7,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import helpers from 'yeoman-test';
-import { builder, type Builder, type Container } from './support/builder.js';
+import { buildahBuilder, type Builder, type Container } from './support/engines/builder.js';
 import { baseImages, digestPinnedArgs } from './support/dockerfile-rules.js';
 import { readElf } from './support/elf.js';
 import { greeterModule, shopModule } from './support/modules.js';
@@ -87,7 +87,7 @@ describe('images', function () {
   this.timeout(1_200_000);
 
   before(async () => {
-    images = await builder();
+    images = await buildahBuilder();
     console.log(`      builder: ${images.name}`);
   });
   after(async () => images?.remove(made));

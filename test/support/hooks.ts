@@ -1,9 +1,14 @@
 // Mocha root hooks. yeoman-test chdirs into each run's folder, and tests delete those folders:
 // go back to the package root after each test, so no child process starts in a deleted folder.
+// At the end of the run, stop the engines and servers the run started (test/support/engines/).
+import { stopEngines } from './engines/engines.js';
 import { PACKAGE_ROOT } from './project.js';
 
 export const mochaHooks = {
   afterEach(): void {
     process.chdir(PACKAGE_ROOT);
+  },
+  async afterAll(): Promise<void> {
+    await stopEngines();
   },
 };

@@ -1,10 +1,12 @@
-// The image builder the tests use: docker buildx when a Docker engine answers, else buildah.
-// With no registry, buildah builds on stand-in base images made here under the exact names
-// the Dockerfile's FROM lines resolve to (see README, "How it is tested").
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+// An image builder, as the image tests and the benchmark use it: buildah (with stand-in base
+// images in its local store), or docker buildx on the engines this run starts (stand-ins served
+// by the local registry). See README, "How it is tested".
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa, execaSync, type ResultPromise } from 'execa';
+import { execa, type ResultPromise } from 'execa';
+import { engines, type Engines } from './engines.js';
+import { BUILDAH_ENV, commitStandin, describeStandin, isBuilderImage, isStandin, qualify } from './standins.js';
 
 export interface BuildOptions {
   tag?: string;
@@ -68,10 +70,9 @@ export interface Builder {
   inspect(tag: string): Promise<ImageConfig>;
   withContainer<T>(tag: string, use: (c: Container) => Promise<T>): Promise<T>;
   remove(tags: string[]): Promise<void>;
+  /** Empties the layer cache and the cache mounts, for a cold build. */
+  clearCache(): Promise<void>;
 }
-
-/** Stand-ins carry this label; bump its value to have older stand-ins made again. */
-const STANDIN_LABEL = 'dev.dockergo.standin';
 
 /** A Docker image config (buildah's .Docker.config, docker's .Config) as ImageConfig. */
 function imageConfig(
@@ -89,16 +90,6 @@ function imageConfig(
     ...image,
   };
 }
-const STANDIN_VERSION = '2';
-
-/** docker.io/library/x:tag for short names, as buildah and docker resolve them. */
-export function qualify(ref: string): string {
-  const first = ref.split('/')[0]!;
-  const hasRegistry = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (hasRegistry) return ref;
-  return ref.includes('/') ? `docker.io/${ref}` : `docker.io/library/${ref}`;
-}
-
 function hostPlatform(): string {
   return `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
 }
@@ -115,20 +106,11 @@ function countSteps(log: string): { steps: number; cached: number } {
 }
 
 class Buildah implements Builder {
-  readonly env = { STORAGE_DRIVER: process.env['STORAGE_DRIVER'] ?? 'overlay', BUILDAH_ISOLATION: 'chroot' };
+  readonly env = BUILDAH_ENV;
   constructor(readonly name: string) {}
 
   private buildah(args: string[], options: { cwd?: string } = {}) {
     return execa('buildah', args, { env: this.env, all: true, ...options });
-  }
-
-  /** Whether ref is one of this version's stand-ins. */
-  private async isStandin(ref: string): Promise<boolean> {
-    const result = await execa('buildah', ['inspect', '--type', 'image', '--format', `{{index .Docker.Config.Labels "${STANDIN_LABEL}"}}`, ref], {
-      env: this.env,
-      reject: false,
-    });
-    return result.exitCode === 0 && result.stdout.trim() === STANDIN_VERSION;
   }
 
   async prepareBases(images: string[]): Promise<string[]> {
@@ -140,36 +122,10 @@ class Buildah implements Builder {
         report.push(`${image}: the real image, pulled`);
         continue;
       }
-      if (!(await this.isStandin(image))) await this.makeStandin(image);
-      report.push(`${image}: STAND-IN (${/golang/.test(image) ? 'busybox userland + this host\'s Go toolchain' : 'busybox userland + CA bundle'}); no registry answered`);
+      if (!(await isStandin(image))) await commitStandin(image, { golang: isBuilderImage(image), arch: 'amd64' });
+      report.push(`${image}: STAND-IN (${describeStandin(image).replace(', amd64 and arm64', '')}); no registry answered`);
     }
     return report;
-  }
-
-  private async makeStandin(image: string): Promise<void> {
-    const root = mkdtempSync(path.join(tmpdir(), 'standin-'));
-    try {
-      buildBusyboxRoot(root);
-      const env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
-      if (/golang/.test(image)) {
-        const goroot = (await execa('go', ['env', 'GOROOT'])).stdout.trim();
-        mkdirSync(path.join(root, 'usr/local'), { recursive: true });
-        mkdirSync(path.join(root, 'go/bin'), { recursive: true });
-        cpSync(goroot, path.join(root, 'usr/local/go'), { recursive: true, dereference: true });
-        env.splice(0, 1, 'PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
-        env.push('GOPATH=/go', 'GOTOOLCHAIN=local', 'HOME=/root');
-        // The real golang:alpine has apk; the stand-in cannot reach Alpine's repositories.
-        // Its apk says so and succeeds, so a Dockerfile's `apk add git` step still runs.
-        writeFileSync(path.join(root, 'sbin/apk'), '#!/bin/sh\necho "stand-in apk: skipped: apk $*" >&2\n');
-        chmodSync(path.join(root, 'sbin/apk'), 0o755);
-      }
-      const container = (await this.buildah(['from', 'scratch'])).stdout.trim();
-      await this.buildah(['copy', '--quiet', container, `${root}/`, '/']);
-      await this.buildah(['config', ...env.flatMap((e) => ['--env', e]), '--label', `${STANDIN_LABEL}=${STANDIN_VERSION}`, ...(/golang/.test(image) ? ['--workingdir', '/go'] : []), container]);
-      await this.buildah(['commit', '--quiet', '--rm', container, image]);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
   }
 
   async build(context: string, o: BuildOptions = {}): Promise<BuildResult> {
@@ -226,51 +182,33 @@ class Buildah implements Builder {
   async remove(tags: string[]): Promise<void> {
     if (tags.length > 0) await execa('buildah', ['rmi', '--force', ...tags], { env: this.env, reject: false });
   }
-}
 
-/** A minimal alpine-like root: busybox and its applets, CA bundle, passwd, /tmp. */
-function buildBusyboxRoot(root: string): void {
-  for (const dir of ['bin', 'sbin', 'etc/ssl/certs', 'tmp', 'root', 'usr/bin', 'usr/sbin']) mkdirSync(path.join(root, dir), { recursive: true });
-  chmodSync(path.join(root, 'tmp'), 0o1777);
-  cpSync('/bin/busybox', path.join(root, 'bin/busybox'));
-  for (const applet of busyboxApplets()) {
-    if (applet !== 'busybox') symlinkSync('/bin/busybox', path.join(root, 'bin', applet));
+  async clearCache(): Promise<void> {
+    // --no-cache skips the layer cache; cache mounts live in this folder.
+    rmSync('/var/tmp/buildah-cache', { recursive: true, force: true });
   }
-  cpSync('/etc/ssl/certs/ca-certificates.crt', path.join(root, 'etc/ssl/certs/ca-certificates.crt'));
-  writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n');
-  writeFileSync(path.join(root, 'etc/group'), 'root:x:0:\nnobody:x:65534:\n');
 }
 
-let applets: string[] | undefined;
-function busyboxApplets(): string[] {
-  if (!applets) {
-    // busybox-static lists its applets with --list; the cli's own output, read once.
-    const out = execaSyncText('/bin/busybox', ['--list']);
-    applets = out.split('\n').filter((a) => /^[a-z0-9_.[-]+$/.test(a) && a !== '[' && a !== '[[');
-  }
-  return applets;
-}
-
-function execaSyncText(file: string, args: string[]): string {
-  return String(execaSync(file, args).stdout);
-}
-
+/** docker buildx on a Docker Engine this run started, through the named buildx builder. */
 class DockerBuildx implements Builder {
-  readonly name = 'docker buildx';
+  constructor(
+    readonly name: string,
+    private readonly engines: Engines,
+    private readonly builderName: string,
+  ) {}
 
-  async prepareBases(images: string[]): Promise<string[]> {
-    const report: string[] = [];
-    for (const image of [...new Set(images.map(qualify))]) {
-      await execa('docker', ['pull', '--quiet', image]);
-      report.push(`${image}: the real image, pulled`);
-    }
-    return report;
+  private docker(args: string[], options: { cwd?: string } = {}) {
+    return execa('docker', args, { env: this.engines.env(), all: true, reject: false, ...options });
+  }
+
+  prepareBases(images: string[]): Promise<string[]> {
+    return this.engines.prepareBases(images);
   }
 
   async build(context: string, o: BuildOptions = {}): Promise<BuildResult> {
-    const args = ['buildx', 'build', '--progress=plain'];
+    const args = ['buildx', 'build', '--builder', this.builderName, '--progress=plain'];
     if (o.output) args.push('--output', `type=local,dest=${o.output}`);
-    else args.push('--load');
+    else if (o.tag) args.push('--load');
     if (o.tag) args.push('-t', o.tag);
     if (o.target) args.push('--target', o.target);
     if (o.platform) args.push('--platform', o.platform);
@@ -278,17 +216,14 @@ class DockerBuildx implements Builder {
     for (const [id, src] of Object.entries(o.secrets ?? {})) args.push('--secret', `id=${id},src=${src}`);
     if (o.timestamp !== undefined) args.push('--build-arg', `SOURCE_DATE_EPOCH=${o.timestamp}`);
     if (o.noCache) args.push('--no-cache');
-    const result = await execa('docker', [...args, '.'], { cwd: context, all: true, reject: false });
+    const result = await this.docker([...args, '.'], { cwd: context });
     if (result.exitCode !== 0) throw new Error(`docker buildx build failed:\n${String(result.all).slice(-4000)}`);
     const log = String(result.all);
-    const steps = log.split('\n').filter((l) => /^#\d+ \[[^\]]*\d+\/\d+\] (?!FROM )/.test(l));
-    const ids = new Set(steps.map((l) => l.split(' ')[0]));
-    const cached = log.split('\n').filter((l) => /^#\d+ CACHED$/.test(l) && ids.has(l.split(' ')[0])).length;
-    return { log, steps: ids.size, cached };
+    return { log, ...countBuildkitSteps(log) };
   }
 
   async inspect(tag: string): Promise<ImageConfig> {
-    const [info] = JSON.parse((await execa('docker', ['image', 'inspect', tag])).stdout);
+    const [info] = JSON.parse((await this.docker(['image', 'inspect', tag])).stdout);
     return imageConfig(info.Config ?? {}, {
       architecture: info.Architecture ?? '',
       id: info.Id ?? '',
@@ -299,6 +234,7 @@ class DockerBuildx implements Builder {
 
   async withContainer<T>(tag: string, use: (c: Container) => Promise<T>): Promise<T> {
     const extracted = mkdtempSync(path.join(tmpdir(), 'rootfs-'));
+    const env = this.engines.env();
     try {
       return await use({
         run(command, options = {}) {
@@ -308,14 +244,10 @@ class DockerBuildx implements Builder {
             ...Object.entries(options.volumes ?? {}).flatMap(([host, target]) => ['-v', `${host}:${target}`]),
             ...Object.entries(options.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
           ];
-          return execa('docker', ['run', '--rm', ...flags, tag, ...args], { reject: false, all: true });
+          return execa('docker', ['run', '--rm', ...flags, tag, ...args], { env, reject: false, all: true });
         },
         async rootfs() {
-          if (readdirSync(extracted).length === 0) {
-            const id = (await execa('docker', ['create', tag])).stdout.trim();
-            await execa('sh', ['-c', `docker export "${id}" | tar -x -C "${extracted}"`]);
-            await execa('docker', ['rm', id]);
-          }
+          if (readdirSync(extracted).length === 0) await exportRootfs(env, tag, extracted);
           return extracted;
         },
       });
@@ -325,20 +257,48 @@ class DockerBuildx implements Builder {
   }
 
   async remove(tags: string[]): Promise<void> {
-    if (tags.length > 0) await execa('docker', ['rmi', '--force', ...tags], { reject: false });
+    if (tags.length > 0) await this.docker(['rmi', '--force', ...tags]);
+  }
+
+  async clearCache(): Promise<void> {
+    const pruned = await this.docker(['buildx', 'prune', '--builder', this.builderName, '--all', '--force']);
+    if (pruned.exitCode !== 0) throw new Error(`docker buildx prune failed:\n${pruned.all}`);
   }
 }
 
-let chosen: Promise<Builder> | undefined;
+/** Steps BuildKit's plain progress shows (FROM left out), and of those the CACHED ones. */
+export function countBuildkitSteps(log: string): { steps: number; cached: number } {
+  const lines = log.split('\n');
+  const ids = new Set(lines.filter((l) => /^#\d+ \[[^\]]*\d+\/\d+\] (?!FROM )/.test(l)).map((l) => l.split(' ')[0]));
+  const cached = new Set(lines.filter((l) => /^#\d+ CACHED$/.test(l) && ids.has(l.split(' ')[0])).map((l) => l.split(' ')[0]));
+  return { steps: ids.size, cached: cached.size };
+}
 
-/** docker buildx when `docker info` answers, else buildah; fails when neither is installed. */
-export function builder(): Promise<Builder> {
-  chosen ??= (async () => {
-    const docker = await execa('docker', ['info'], { reject: false, timeout: 20_000 }).catch(() => undefined);
-    if (docker?.exitCode === 0) return new DockerBuildx();
+/** Unpacks an image's root file system (for one platform) into dir. */
+export async function exportRootfs(env: Record<string, string>, tag: string, dir: string, platform?: string): Promise<void> {
+  const id = (await execa('docker', ['create', ...(platform ? ['--platform', platform] : []), tag, 'x'], { env })).stdout.trim();
+  try {
+    await execa('sh', ['-c', 'docker export "$1" | tar -x -C "$2"', 'sh', id, dir], { env });
+  } finally {
+    await execa('docker', ['rm', id], { env, reject: false });
+  }
+}
+
+let buildah: Promise<Builder> | undefined;
+
+/** buildah (Debian's), the second engine; fails when it is not installed. */
+export function buildahBuilder(): Promise<Builder> {
+  buildah ??= (async () => {
     const version = await execa('buildah', ['--version'], { reject: false }).catch(() => undefined);
-    if (version?.exitCode !== 0) throw new Error('neither a Docker engine nor buildah is available: run `npm run setup`');
+    if (version?.exitCode !== 0) throw new Error('buildah is not installed: run `npm run setup`');
     return new Buildah(`buildah ${/version (\S+)/.exec(String(version?.stdout))?.[1] ?? ''}`.trim());
   })();
-  return chosen;
+  return buildah;
+}
+
+/** The newest BuildKit (buildkitd) through buildx's remote driver, loading into today's Docker Engine. */
+export async function buildkitBuilder(): Promise<Builder> {
+  const e = await engines();
+  const dockerd = await e.useEngine('today');
+  return new DockerBuildx(`BuildKit ${e.buildkitd.version} (buildx ${e.buildxVersion}, remote driver; images loaded into Docker Engine ${dockerd.version})`, e, e.remoteBuilder);
 }

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the real engines the image tests start, from the Go module proxy, at pinned versions.
+# Each tool lands in $DOCKERGO_TOOLS/<tool>@<version>/ and is built only when that folder is
+# missing, so a second run costs nothing. Prints the bin folder of each tool, one per line.
+#   moby (dockerd 29 line), runc, BuildKit (buildkitd, buildctl, the Dockerfile frontend),
+#   buildx (docker CLI plugin) and the distribution registry.
+set -euo pipefail
+
+TOOLS=${DOCKERGO_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/dockergo-tools}
+MOBY=github.com/moby/moby/v2@v2.0.0-beta.24
+RUNC=github.com/opencontainers/runc@v1.5.2
+BUILDKIT=github.com/moby/buildkit@v0.34.2
+BUILDX=github.com/docker/buildx@v0.38.2
+REGISTRY=github.com/distribution/distribution/v3@v3.1.2
+
+mkdir -p "$TOOLS"
+export GOFLAGS=-mod=mod GOTOOLCHAIN=local
+
+# build NAME MODULE@VERSION CGO TAGS LDFLAGS OUT=PKG...: builds in a writable copy of the
+# module's folder, since `go install pkg@version` refuses modules with replace directives.
+build() {
+  local name=$1 module=$2 cgo=$3 tags=$4 ldflags=$5
+  shift 5
+  local dest="$TOOLS/$name@${module##*@}"
+  if [[ -f "$dest/.done" ]]; then
+    echo "$dest"
+    return
+  fi
+  local dir src
+  dir=$(cd / && go mod download -json "$module" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
+  [[ -n "$dir" ]] || { echo "install-tools: go mod download $module gave no Dir" >&2; exit 1; }
+  src=$(mktemp -d)
+  cp -r "$dir/." "$src"
+  chmod -R u+w "$src"
+  rm -rf "$dest.tmp"
+  mkdir -p "$dest.tmp"
+  local spec
+  for spec in "$@"; do
+    echo "install-tools: building ${spec%%=*} from $module" >&2
+    (cd "$src" && CGO_ENABLED=$cgo go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$dest.tmp/${spec%%=*}" "./${spec#*=}")
+  done
+  rm -rf "$src" "$dest"
+  mv "$dest.tmp" "$dest"
+  touch "$dest/.done"
+  echo "$dest"
+}
+
+build moby "$MOBY" 0 "exclude_graphdriver_btrfs exclude_graphdriver_devicemapper exclude_disk_quota" \
+  "-X github.com/moby/moby/v2/dockerversion.Version=29.0.0-${MOBY##*@} -X github.com/moby/moby/v2/dockerversion.GitCommit=${MOBY##*@}" \
+  dockerd=cmd/dockerd docker-proxy=cmd/docker-proxy
+build runc "$RUNC" 1 seccomp "-X main.version=${RUNC##*@v}" runc=.
+build buildkit "$BUILDKIT" 0 "" "-X github.com/moby/buildkit/version.Version=${BUILDKIT##*@}" \
+  buildkitd=cmd/buildkitd buildctl=cmd/buildctl dockerfile-frontend=frontend/dockerfile/cmd/dockerfile-frontend
+build buildx "$BUILDX" 0 "" "-X github.com/docker/buildx/version.Version=${BUILDX##*@}" docker-buildx=cmd/buildx
+build registry "$REGISTRY" 0 "" "-X github.com/distribution/distribution/v3/version.version=${REGISTRY##*@}" registry=cmd/registry

@@ -1,0 +1,51 @@
+// Daemons the tests start: one place that spawns them, waits for them and stops them.
+import { readFileSync } from 'node:fs';
+import { execa, type ResultPromise } from 'execa';
+
+export interface Daemon {
+  readonly name: string;
+  stop(): Promise<void>;
+  /** The last lines of its log, for a failure message. */
+  logTail(): string;
+}
+
+/** Starts `file args` in the background, its output to logFile; ready() must resolve within ms. */
+export async function startDaemon(
+  name: string,
+  file: string,
+  args: string[],
+  options: { logFile: string; env?: Record<string, string>; ready: () => Promise<boolean>; ms?: number },
+): Promise<Daemon> {
+  const log = { file: options.logFile, append: true } as const;
+  const child: ResultPromise = execa(file, args, {
+    env: options.env,
+    extendEnv: true,
+    stdin: 'ignore',
+    stdout: log,
+    stderr: log,
+    reject: false,
+    cleanup: true,
+  });
+  let exited = false;
+  void child.then(() => (exited = true));
+  const logTail = (): string => readFileSync(options.logFile, { encoding: 'utf8', flag: 'a+' }).split('\n').slice(-30).join('\n');
+  const daemon: Daemon = {
+    name,
+    logTail,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await child;
+      clearTimeout(timer);
+    },
+  };
+  const deadline = Date.now() + (options.ms ?? 60_000);
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${name} exited at start:\n${logTail()}`);
+    if (await options.ready().catch(() => false)) return daemon;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await daemon.stop();
+  throw new Error(`${name} did not become ready within ${options.ms ?? 60_000} ms:\n${logTail()}`);
+}

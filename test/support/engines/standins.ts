@@ -1,0 +1,156 @@
+// Stand-in base images. No public registry is reachable, so the base images a Dockerfile names
+// are made here, labelled as stand-ins, under the exact names its FROM lines resolve to:
+//   alpine-like (runtime): a busybox userland with a CA bundle, /etc/passwd and /tmp;
+//   golang (builder): the same plus this host's Go toolchain.
+// Runtime bases are multi-arch (amd64, plus arm64 from Debian's busybox-static:arm64); the
+// builder runs on $BUILDPLATFORM, so amd64 is enough.
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa, execaSync } from 'execa';
+import { tools } from './tools.js';
+
+/** Stand-ins carry this label; bump its value to have older stand-ins made again. */
+export const STANDIN_LABEL = 'dev.dockergo.standin';
+export const STANDIN_VERSION = '3';
+
+export const BUILDAH_ENV = { STORAGE_DRIVER: process.env['STORAGE_DRIVER'] ?? 'overlay', BUILDAH_ISOLATION: 'chroot' };
+
+/** docker.io/library/x:tag for short names, as buildah and docker resolve them. */
+export function qualify(ref: string): string {
+  const first = ref.split('/')[0]!;
+  const hasRegistry = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (hasRegistry) return ref;
+  return ref.includes('/') ? `docker.io/${ref}` : `docker.io/library/${ref}`;
+}
+
+/** The registry host and repository path:tag of a qualified reference. */
+export function splitRef(ref: string): { host: string; path: string } {
+  const q = qualify(ref);
+  const slash = q.indexOf('/');
+  return { host: q.slice(0, slash), path: q.slice(slash + 1) };
+}
+
+export const isBuilderImage = (ref: string): boolean => /golang/.test(ref);
+
+export function describeStandin(ref: string): string {
+  return isBuilderImage(ref) ? "busybox userland + this host's Go toolchain" : 'busybox userland + CA bundle, amd64 and arm64';
+}
+
+let applets: string[] | undefined;
+function busyboxApplets(): string[] {
+  // busybox-static lists its applets with --list; read once.
+  applets ??= String(execaSync('/bin/busybox', ['--list']).stdout)
+    .split('\n')
+    .filter((a) => /^[a-z0-9_.-]+$/.test(a) && a !== 'busybox');
+  return applets;
+}
+
+/** A minimal alpine-like root: busybox and its applets, CA bundle, passwd, /tmp. */
+export function buildBusyboxRoot(root: string, busybox = '/bin/busybox'): void {
+  for (const dir of ['bin', 'sbin', 'etc/ssl/certs', 'tmp', 'root', 'usr/bin', 'usr/sbin']) mkdirSync(path.join(root, dir), { recursive: true });
+  chmodSync(path.join(root, 'tmp'), 0o1777);
+  cpSync(busybox, path.join(root, 'bin/busybox'));
+  for (const applet of busyboxApplets()) symlinkSync('/bin/busybox', path.join(root, 'bin', applet));
+  cpSync('/etc/ssl/certs/ca-certificates.crt', path.join(root, 'etc/ssl/certs/ca-certificates.crt'));
+  writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n');
+  writeFileSync(path.join(root, 'etc/group'), 'root:x:0:\nnobody:x:65534:\n');
+}
+
+function buildah(args: string[]) {
+  return execa('buildah', args, { env: BUILDAH_ENV });
+}
+
+/** Whether a local buildah image is one of this version's stand-ins. */
+export async function isStandin(ref: string): Promise<boolean> {
+  const result = await execa('buildah', ['inspect', '--type', 'image', '--format', `{{index .Docker.Config.Labels "${STANDIN_LABEL}"}}`, ref], {
+    env: BUILDAH_ENV,
+    reject: false,
+  });
+  return result.exitCode === 0 && result.stdout.trim() === STANDIN_VERSION;
+}
+
+/** Commits a stand-in for one architecture into buildah's local store as `name`. */
+export async function commitStandin(name: string, options: { golang: boolean; arch: 'amd64' | 'arm64' }): Promise<void> {
+  const root = mkdtempSync(path.join(tmpdir(), 'standin-'));
+  try {
+    buildBusyboxRoot(root, options.arch === 'arm64' ? tools().busyboxArm64 : '/bin/busybox');
+    let pathVar = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+    const env: string[] = [];
+    if (options.golang) {
+      const goroot = (await execa('go', ['env', 'GOROOT'])).stdout.trim();
+      mkdirSync(path.join(root, 'usr/local'), { recursive: true });
+      mkdirSync(path.join(root, 'go/bin'), { recursive: true });
+      cpSync(goroot, path.join(root, 'usr/local/go'), { recursive: true, dereference: true });
+      pathVar = `/go/bin:/usr/local/go/bin:${pathVar}`;
+      env.push('GOPATH=/go', 'GOTOOLCHAIN=local', 'HOME=/root');
+      // The real golang:alpine has apk; the stand-in cannot reach Alpine's repositories.
+      // Its apk says so and succeeds, so a Dockerfile's `apk add git` step still runs.
+      writeFileSync(path.join(root, 'sbin/apk'), '#!/bin/sh\necho "stand-in apk: skipped: apk $*" >&2\n');
+      chmodSync(path.join(root, 'sbin/apk'), 0o755);
+    }
+    const container = (await buildah(['from', '--arch', options.arch, 'scratch'])).stdout.trim();
+    await buildah(['copy', '--quiet', container, `${root}/`, '/']);
+    await buildah([
+      'config',
+      '--arch', options.arch,
+      '--os', 'linux',
+      ...[`PATH=${pathVar}`, ...env].flatMap((e) => ['--env', e]),
+      '--label', `${STANDIN_LABEL}=${STANDIN_VERSION}`,
+      ...(options.golang ? ['--workingdir', '/go'] : []),
+      container,
+    ]);
+    await buildah(['commit', '--quiet', '--rm', container, name]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Pushes a stand-in for `ref` to `registry` (host:port) at the same repository path, so a
+ * mirror serves it under its docker.io name. Runtime bases go as an amd64 + arm64 index.
+ */
+export async function pushStandin(ref: string, registry: string): Promise<void> {
+  const target = `docker://${registry}/${splitRef(ref).path}`;
+  if (isBuilderImage(ref)) {
+    const local = 'localhost/dockergo-standin-golang:amd64';
+    if (!(await isStandin(local))) await commitStandin(local, { golang: true, arch: 'amd64' });
+    await buildah(['push', '--quiet', '--tls-verify=false', local, target]);
+    return;
+  }
+  const list = 'localhost/dockergo-standin-runtime:list';
+  for (const arch of ['amd64', 'arm64'] as const) {
+    const local = `localhost/dockergo-standin-runtime:${arch}`;
+    if (!(await isStandin(local))) await commitStandin(local, { golang: false, arch });
+  }
+  await execa('buildah', ['manifest', 'rm', list], { env: BUILDAH_ENV, reject: false });
+  await buildah(['manifest', 'create', list]);
+  for (const arch of ['amd64', 'arm64']) await buildah(['manifest', 'add', list, `containers-storage:localhost/dockergo-standin-runtime:${arch}`]);
+  await buildah(['manifest', 'push', '--quiet', '--all', '--tls-verify=false', list, target]);
+}
+
+/**
+ * The Dockerfile frontend built from BuildKit's module, pushed as docker/dockerfile:1, so the
+ * generated `# syntax=docker/dockerfile:1` line resolves through the mirror unchanged.
+ */
+export async function pushFrontend(registry: string): Promise<void> {
+  const root = mkdtempSync(path.join(tmpdir(), 'frontend-'));
+  try {
+    mkdirSync(path.join(root, 'bin'));
+    cpSync(path.join(tools().buildkit, 'dockerfile-frontend'), path.join(root, 'bin/dockerfile-frontend'));
+    const container = (await buildah(['from', 'scratch'])).stdout.trim();
+    await buildah(['copy', '--quiet', container, `${root}/`, '/']);
+    await buildah([
+      'config',
+      '--entrypoint', '["/bin/dockerfile-frontend"]',
+      '--label', 'moby.buildkit.frontend.network.none=true',
+      '--label', 'moby.buildkit.frontend.caps=moby.buildkit.frontend.inputs,moby.buildkit.frontend.subrequests,moby.buildkit.frontend.contexts',
+      '--label', `${STANDIN_LABEL}=${STANDIN_VERSION}`,
+      container,
+    ]);
+    await buildah(['commit', '--quiet', '--rm', container, 'localhost/dockergo-standin-frontend:1']);
+    await buildah(['push', '--quiet', '--tls-verify=false', 'localhost/dockergo-standin-frontend:1', `docker://${registry}/docker/dockerfile:1`]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
