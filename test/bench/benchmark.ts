@@ -319,8 +319,8 @@ builder and base images: our generated Dockerfile; the **classic multi-stage** D
 three ways alternating in each round; ratios are to ours. A cold build starts with no layer cache and empty cache
 mounts (buildah: \`--no-cache\` and its cache-mount folder removed; BuildKit: \`docker buildx prune --all\` on the
 builder), and includes downloading the modules from the Go module proxy. BuildKit's times include loading the image
-into the Docker Engine (\`--load\`). Sizes are the sum of the uncompressed layers (buildah) or the engine's image size
-(Docker Engine's containerd store).
+into the Docker Engine (\`--load\`). Sizes are the sum of the uncompressed layers (buildah's manifest; Docker's
+\`docker history\`: its containerd store's own image size also counts the compressed copies).
 
 ${r.engines.map(engineSection).join('\n')}
 ## The generator

@@ -224,11 +224,15 @@ class DockerBuildx implements Builder {
 
   async inspect(tag: string): Promise<ImageConfig> {
     const [info] = JSON.parse((await this.docker(['image', 'inspect', tag])).stdout);
+    // The containerd image store's .Size adds the compressed blobs to the unpacked layers; the
+    // layers' own sizes (history) add up to the uncompressed image, as buildah counts it.
+    const history = await this.docker(['history', '--human=false', '--format', '{{.Size}}', tag]);
+    const size = history.stdout.split('\n').reduce((sum, line) => sum + (Number(line) || 0), 0);
     return imageConfig(info.Config ?? {}, {
       architecture: info.Architecture ?? '',
       id: info.Id ?? '',
       layers: info.RootFS?.Layers ?? [],
-      size: info.Size ?? 0,
+      size,
     });
   }
 
