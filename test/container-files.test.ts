@@ -1,7 +1,7 @@
 // The Dockerfile, build.sh and Makefile each variant gets: linted, checked against our rules,
 // and build.sh driven against a fake engine that records what it is asked to do.
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { execa } from 'execa';
@@ -120,6 +120,26 @@ describe('build.sh drives the engine', () => {
     assert.ok(calls[0]!.includes(`--secret id=netrc,src=${netrc}`), calls[0]);
     const { calls: without } = await buildSh(service, ['build'], { NETRC_FILE: path.join(fakes, 'absent') });
     assert.ok(!without[0]!.includes('--secret'));
+  });
+
+  it("GO_VERSION comes from go.mod's toolchain, else go directive, and only when it is a Go version", async () => {
+    const goMod = read(service, 'go.mod');
+    const goVersionArg = async (text: string, env: Record<string, string> = {}) => {
+      writeFileSync(path.join(service, 'go.mod'), text);
+      const { calls } = await buildSh(service, ['build'], env);
+      return /--build-arg GO_VERSION=(\S+)/.exec(calls[0]!)?.[1];
+    };
+    try {
+      assert.equal(await goVersionArg('module example.com/acme/web\n\ngo 1.26.3\n'), '1.26.3');
+      assert.equal(await goVersionArg('module example.com/acme/web\n\ngo 1.26.0\n\ntoolchain go1.27rc1\n'), '1.27rc1');
+      assert.equal(await goVersionArg('module example.com/acme/web\n\ngo 1.26\ntoolchain default\n'), '1.26');
+      assert.equal(await goVersionArg('module example.com/acme/web\n\ngo 1.26;touch${IFS}pwned\n'), undefined);
+      assert.equal(await goVersionArg('module example.com/acme/web\n'), undefined);
+      assert.equal(await goVersionArg(goMod, { GO_VERSION: '1.25.4' }), '1.25.4');
+      assert.ok(!existsSync(path.join(service, 'pwned')));
+    } finally {
+      writeFileSync(path.join(service, 'go.mod'), goMod);
+    }
   });
 
   it('SOURCE_DATE_EPOCH reaches the build: a build arg for BuildKit, --timestamp for podman', async () => {

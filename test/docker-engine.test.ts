@@ -346,6 +346,29 @@ describe('real engines through build.sh', function () {
     });
   });
 
+  describe("today's Docker Engine: the builder follows go.mod", () => {
+    it('after a go.mod bump, ./build.sh build resolves the builder for the new Go version', async () => {
+      await e.useEngine('today');
+      engine = { name: 'today', cli: 'docker', env: (extra) => e.env(extra) };
+      const p = await newProject({ label: 'follows', options: { base: 'scratch', goVersion: '1.26.0' } });
+      try {
+        assert.match(read(p.dir, 'Dockerfile'), /^ARG GO_VERSION=1\.26\.0$/m);
+        // Only the new version's builder is served here: the Dockerfile's own default is not.
+        for (const line of await e.prepareBases(['golang:1.26.8-alpine'])) log(line);
+        writeFileSync(path.join(p.dir, 'go.mod'), read(p.dir, 'go.mod').replace(/^go 1\.26\.0$/m, 'go 1.26.8'));
+        const build = await ok(buildSh(p, ['build']), './build.sh build');
+        assert.match(build.all, /build\.sh: Go 1\.26\.8, from go\.mod/);
+        assert.match(build.all, /golang:1\.26\.8-alpine/);
+        assert.doesNotMatch(build.all, /golang:1\.26\.0-alpine/);
+        writeFileSync(path.join(p.dir, 'go.mod'), `${read(p.dir, 'go.mod')}\ntoolchain go1.26.8\n`.replace(/^go 1\.26\.8$/m, 'go 1.26.0'));
+        const toolchain = await ok(buildSh(p, ['build']), './build.sh build');
+        assert.match(toolchain.all, /build\.sh: Go 1\.26\.8, from go\.mod/, 'the toolchain directive wins over the go directive');
+      } finally {
+        cleanup(p.dir);
+      }
+    });
+  });
+
   describe('the oldest Docker Engine', () => {
     before(async () => {
       const d = await e.useEngine('oldest');
