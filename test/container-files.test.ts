@@ -124,18 +124,24 @@ describe('build.sh drives the engine', () => {
 
   it("GO_VERSION comes from go.mod's toolchain, else go directive, and only when it is a Go version", async () => {
     const goMod = read(service, 'go.mod');
+    let said = '';
     const goVersionArg = async (text: string, env: Record<string, string> = {}) => {
       writeFileSync(path.join(service, 'go.mod'), text);
-      const { calls } = await buildSh(service, ['build'], env);
+      const { calls, stderr } = await buildSh(service, ['build'], env);
+      said = stderr;
       return /--build-arg GO_VERSION=(\S+)/.exec(calls[0]!)?.[1];
     };
     try {
       assert.equal(await goVersionArg('module example.com/acme/web\n\ngo 1.26.3\n'), '1.26.3');
       assert.equal(await goVersionArg('module example.com/acme/web\n\ngo 1.26.0\n\ntoolchain go1.27rc1\n'), '1.27rc1');
       assert.equal(await goVersionArg('module example.com/acme/web\n\ngo 1.26\ntoolchain default\n'), '1.26');
+      assert.equal(said, 'build.sh: Go 1.26, from go.mod');
       assert.equal(await goVersionArg('module example.com/acme/web\n\ngo 1.26;touch${IFS}pwned\n'), undefined);
+      assert.match(said, /^build\.sh: ignoring the Go version "1\.26;touch\$\{IFS\}pwned" from go\.mod: not x\.y/);
       assert.equal(await goVersionArg('module example.com/acme/web\n'), undefined);
+      assert.equal(said, '');
       assert.equal(await goVersionArg(goMod, { GO_VERSION: '1.25.4' }), '1.25.4');
+      assert.equal(said, 'build.sh: Go 1.25.4, from GO_VERSION');
       assert.ok(!existsSync(path.join(service, 'pwned')));
     } finally {
       writeFileSync(path.join(service, 'go.mod'), goMod);
