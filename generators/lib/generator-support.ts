@@ -15,7 +15,10 @@ export const packageVersion: string = (
 
 /** An option's value, whether the parser keyed it by flag name (yo's minimist) or camelCase (commander). */
 export function optionValue(options: Record<string, unknown>, flag: string): unknown {
-  return options[flag] ?? options[flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+  const values = [options[flag], options[flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]].filter((v) => v !== undefined);
+  // Yeoman keeps its own options' defaults (skip-install: false) under one spelling while the
+  // standalone bin's parser sets the flag under the other: a flag given wins over a default false.
+  return values.find((v) => v !== false) ?? values[0];
 }
 
 /** Declares one option per input and switch (of this generator), described with its default. */
