@@ -3,7 +3,8 @@
 # Each tool lands in $DOCKERGO_TOOLS/<tool>@<version>/ and is built only when that folder is
 # missing, so a second run costs nothing. Prints the bin folder of each tool, one per line.
 #   moby (dockerd 29 line), runc, BuildKit (buildkitd, buildctl, the Dockerfile frontend),
-#   buildx (docker CLI plugin) and the distribution registry.
+#   buildx (docker CLI plugin) and the distribution registry; and Debian's busybox for arm64,
+#   the userland of the stand-in bases' arm64 half (the first time, as root: apt).
 set -euo pipefail
 
 TOOLS=${DOCKERGO_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/dockergo-tools}
@@ -53,3 +54,22 @@ build buildkit "$BUILDKIT" 0 "" "-X github.com/moby/buildkit/version.Version=${B
   buildkitd=cmd/buildkitd buildctl=cmd/buildctl dockerfile-frontend=frontend/dockerfile/cmd/dockerfile-frontend
 build buildx "$BUILDX" 0 "" "-X github.com/docker/buildx/version.Version=${BUILDX##*@}" docker-buildx=cmd/buildx
 build registry "$REGISTRY" 0 "" "-X github.com/distribution/distribution/v3/version.version=${REGISTRY##*@}" registry=cmd/registry
+
+busybox_arm64() {
+  local dest="$TOOLS/busybox-arm64"
+  if [[ ! -x "$dest/bin/busybox" ]]; then
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+      dpkg --add-architecture arm64
+      apt-get update -qq >&2
+    fi
+    local deb
+    deb=$(mktemp -d)
+    (cd "$deb" && apt-get download -qq busybox-static:arm64 >&2)
+    rm -rf "$dest"
+    mkdir -p "$dest"
+    dpkg-deb -x "$deb"/busybox-static_*_arm64.deb "$dest"
+    rm -rf "$deb"
+  fi
+  echo "$dest"
+}
+busybox_arm64

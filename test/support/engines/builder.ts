@@ -90,6 +90,7 @@ function imageConfig(
     ...image,
   };
 }
+
 function hostPlatform(): string {
   return `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
 }
@@ -123,7 +124,7 @@ class Buildah implements Builder {
         continue;
       }
       if (!(await isStandin(image))) await commitStandin(image, { golang: isBuilderImage(image), arch: 'amd64' });
-      report.push(`${image}: STAND-IN (${describeStandin(image).replace(', amd64 and arm64', '')}); no registry answered`);
+      report.push(`${image}: STAND-IN (${describeStandin(image, { multiArch: false })}); no registry answered`);
     }
     return report;
   }
@@ -271,7 +272,7 @@ class DockerBuildx implements Builder {
 }
 
 /** Steps BuildKit's plain progress shows (FROM left out), and of those the CACHED ones. */
-export function countBuildkitSteps(log: string): { steps: number; cached: number } {
+function countBuildkitSteps(log: string): { steps: number; cached: number } {
   const lines = log.split('\n');
   const ids = new Set(lines.filter((l) => /^#\d+ \[[^\]]*\d+\/\d+\] (?!FROM )/.test(l)).map((l) => l.split(' ')[0]));
   const cached = new Set(lines.filter((l) => /^#\d+ CACHED$/.test(l) && ids.has(l.split(' ')[0])).map((l) => l.split(' ')[0]));

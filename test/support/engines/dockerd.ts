@@ -15,11 +15,9 @@ export type EngineKind = 'today' | 'oldest';
 
 export interface Dockerd extends Daemon {
   readonly kind: EngineKind;
-  /** "Docker Engine 29.0.0-v2.0.0-beta.24 (containerd image store)". */
+  /** e.g. "Docker Engine 29.0.0-v2.0.0-beta.24 (containerd image store; built from the Go module proxy)". */
   readonly description: string;
   readonly version: string;
-  /** Whether images live in containerd's store (multi-platform images, `docker run --platform`). */
-  readonly containerdStore: boolean;
   /** DOCKER_HOST for the docker CLI. */
   readonly host: string;
 }
@@ -58,7 +56,6 @@ export async function startDockerd(kind: EngineKind, options: { dir: string; mir
     },
     kind,
     version: info.ServerVersion,
-    containerdStore,
     host,
     description: `Docker Engine ${info.ServerVersion} (${containerdStore ? 'containerd image store' : `classic image store, ${info.Driver}`}; ${kind === 'today' ? 'built from the Go module proxy' : "Debian's docker.io"})`,
   };

@@ -16,11 +16,10 @@ import { describeStandin, pushFrontend, pushStandin, qualify, splitRef } from '.
 import { tools, versionOf } from './tools.js';
 
 /** Registries other than docker.io whose images the tests' Dockerfiles name (the example preset's mirror). */
-export const MIRRORED_HOSTS = ['docker.io', 'registry.acme.internal'];
-export const REMOTE_BUILDER = 'dockergo-remote';
+const MIRRORED_HOSTS = ['docker.io', 'registry.acme.internal'];
+const REMOTE_BUILDER = 'dockergo-remote';
 
 export interface Engines {
-  readonly root: string;
   readonly mirror: Registry;
   /** The registry behind htpasswd. */
   readonly secure: Registry;
@@ -28,8 +27,6 @@ export interface Engines {
   /** The buildx builder on buildkitd (remote driver): BUILDX_BUILDER=REMOTE_BUILDER. */
   readonly remoteBuilder: string;
   readonly buildxVersion: string;
-  /** The running Docker Engine, started by useEngine. */
-  dockerd(): Dockerd;
   /** Stops the running engine, if another, and starts this one. */
   useEngine(kind: EngineKind): Promise<Dockerd>;
   /** Environment for the docker CLI and build.sh: DOCKER_HOST, DOCKER_CONFIG (with buildx). */
@@ -132,16 +129,11 @@ async function start(): Promise<Engines> {
 
     const pushed = new Set<string>();
     const engines: Engines = {
-      root,
       mirror,
       secure,
       buildkitd,
       remoteBuilder: REMOTE_BUILDER,
       buildxVersion,
-      dockerd() {
-        if (!current) throw new Error('no Docker Engine is running: call useEngine first');
-        return current;
-      },
       async useEngine(kind) {
         if (current?.kind === kind) return current;
         await current?.stop();
@@ -165,7 +157,7 @@ async function start(): Promise<Engines> {
             await docker(['pull', '--quiet', `${mirror.host}/${repo}`]);
             await docker(['tag', `${mirror.host}/${repo}`, ref]);
           }
-          report.push(`${ref}: STAND-IN (${describeStandin(ref)}), served by the registry on ${mirror.host}`);
+          report.push(`${ref}: STAND-IN (${describeStandin(ref, { multiArch: true })}), served by the registry on ${mirror.host}`);
         }
         return report;
       },

@@ -5,8 +5,6 @@ import { execa, type ResultPromise } from 'execa';
 export interface Daemon {
   readonly name: string;
   stop(): Promise<void>;
-  /** The last lines of its log, for a failure message. */
-  logTail(): string;
 }
 
 /** Starts `file args` in the background, its output to logFile; ready() must resolve within ms. */
@@ -31,7 +29,6 @@ export async function startDaemon(
   const logTail = (): string => readFileSync(options.logFile, { encoding: 'utf8', flag: 'a+' }).split('\n').slice(-30).join('\n');
   const daemon: Daemon = {
     name,
-    logTail,
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');

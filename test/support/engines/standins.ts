@@ -33,8 +33,10 @@ export function splitRef(ref: string): { host: string; path: string } {
 
 export const isBuilderImage = (ref: string): boolean => /golang/.test(ref);
 
-export function describeStandin(ref: string): string {
-  return isBuilderImage(ref) ? "busybox userland + this host's Go toolchain" : 'busybox userland + CA bundle, amd64 and arm64';
+/** What a stand-in holds; runtime stand-ins pushed to the mirror are multi-arch, buildah's local ones amd64 only. */
+export function describeStandin(ref: string, options: { multiArch: boolean }): string {
+  if (isBuilderImage(ref)) return "busybox userland + this host's Go toolchain";
+  return `busybox userland + CA bundle${options.multiArch ? ', amd64 and arm64' : ''}`;
 }
 
 let applets: string[] | undefined;
