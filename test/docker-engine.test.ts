@@ -12,14 +12,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import helpers from 'yeoman-test';
-import { baseImages, digestPinnedArgs } from './support/dockerfile-rules.js';
 import { readElf } from './support/elf.js';
 import { exportRootfs } from './support/engines/builder.js';
 import { engines, type Engines } from './support/engines/engines.js';
 import { shopModule } from './support/modules.js';
 import { cleanup, generate, PACKAGE_ROOT, read } from './support/project.js';
 import { freePort, waitForHttp } from './support/service.js';
+import { basesOf, dockerGenerate, logOnce, MATRIX, variantLabel } from './support/variants.js';
 
 interface Project {
   label: string;
@@ -81,10 +80,11 @@ const imageOf = (p: Project): string => `${p.name}:${VERSION}`;
 const exists = async (ref: string): Promise<boolean> => (await cli(['image', 'inspect', ref])).exitCode === 0;
 const baseArgFlags = (p: Project): string[] => Object.entries(p.baseArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
 
-const seen = new Set<string>();
-function log(line: string): void {
-  if (!seen.has(line)) console.log(`      ${line}`);
-  seen.add(line);
+/** Starts that Docker Engine (stopping the other) and drives it from here on; says which it is. */
+async function useDockerd(name: 'today' | 'oldest'): Promise<void> {
+  const d = await e.useEngine(name);
+  engine = { name, cli: 'docker', env: (extra) => e.env(extra) };
+  logOnce(`engine: ${d.description}`);
 }
 
 /** Starts `./build.sh run` in the background; returns it and its container's ID once running. */
@@ -212,7 +212,7 @@ function projectSuite(label: string, get: () => Project, engineName: EngineName)
         const size = await ok(buildSh(p, ['size']), './build.sh size');
         const bytes = Number(/: (\d+) bytes/.exec(size.stdout)?.[1]);
         assert.ok(bytes > 1_000_000 && bytes < 60_000_000, size.stdout);
-        log(`${engineName}: ${size.stdout.trim()}`);
+        logOnce(`${engineName}: ${size.stdout.trim()}`);
       });
 
       it('./build.sh push after login: the tag is listed in the registry', async () => {
@@ -242,12 +242,8 @@ interface Spec {
   options: Record<string, unknown>;
 }
 
-// What the buildah image tests build: base x kind x layout (cmd with config files), the example preset.
-const SPECS: Spec[] = [];
-for (const base of ['alpine', 'scratch'] as const)
-  for (const kind of ['service', 'cli'] as const)
-    for (const layout of ['flat', 'cmd'] as const)
-      SPECS.push({ label: `${base}-${kind}-${layout}${layout === 'cmd' ? '-config' : ''}`, options: { base, kind, layout, config: layout === 'cmd' ? ['config/app.yaml', 'extra.json'] : [] } });
+// What the buildah image tests build (the variant matrix), and the example preset.
+const SPECS: Spec[] = MATRIX.map((v) => ({ label: variantLabel(v), options: { ...v } }));
 SPECS.push({ label: 'acme-preset', options: { preset: path.join(PACKAGE_ROOT, 'examples/acme-preset') } });
 const EXISTING = 'existing-module-cmd-api';
 const SMALL = ['alpine-service-flat', 'scratch-cli-cmd-config'];
@@ -264,19 +260,16 @@ async function newProject(spec: Spec): Promise<Project> {
 async function existingProject(): Promise<Project> {
   const dir = shopModule();
   const port = await freePort();
-  await helpers
-    .run(path.join(PACKAGE_ROOT, 'generators/docker/index.js'), { namespace: 'dockergo:docker' })
-    .cd(dir)
-    .withOptions({ yes: true, skipInstall: true, main: './cmd/api', port: String(port) } as never);
+  await dockerGenerate(dir, { main: './cmd/api', port: String(port) });
   return { label: EXISTING, dir, name: 'api', kind: 'service', port, mainDir: 'cmd/api', baseArgs: {} };
 }
 
 /** Base images for a project: stand-ins in the registry; build args for digest-pinned ones. */
 async function prepare(p: Project): Promise<void> {
-  const dockerfile = read(p.dir, 'Dockerfile');
-  for (const line of await e.prepareBases(baseImages(dockerfile))) log(line);
-  for (const [arg, ref] of Object.entries(digestPinnedArgs(dockerfile))) {
-    log(`${p.label}: ${arg} pins a digest, which no registry here can serve: built with ${arg}=${ref}`);
+  const { refs, pinned } = basesOf(read(p.dir, 'Dockerfile'));
+  for (const line of await e.prepareBases(refs)) logOnce(line);
+  for (const [arg, ref] of Object.entries(pinned)) {
+    logOnce(`${p.label}: ${arg} pins a digest, which no registry here can serve: built with ${arg}=${ref}`);
     p.baseArgs[arg] = ref;
   }
 }
@@ -297,9 +290,7 @@ describe('real engines through build.sh', function () {
 
   describe("today's Docker Engine", () => {
     before(async () => {
-      const d = await e.useEngine('today');
-      engine = { name: 'today', cli: 'docker', env: (extra) => e.env(extra) };
-      console.log(`      engine: ${d.description}`);
+      await useDockerd('today');
       for (const p of projects.values()) await prepare(p);
     });
 
@@ -348,13 +339,12 @@ describe('real engines through build.sh', function () {
 
   describe("today's Docker Engine: the builder follows go.mod", () => {
     it('after a go.mod bump, ./build.sh build resolves the builder for the new Go version', async () => {
-      await e.useEngine('today');
-      engine = { name: 'today', cli: 'docker', env: (extra) => e.env(extra) };
+      await useDockerd('today');
       const p = await newProject({ label: 'follows', options: { base: 'scratch', goVersion: '1.26.0' } });
       try {
         assert.match(read(p.dir, 'Dockerfile'), /^ARG GO_VERSION=1\.26\.0$/m);
         // Only the new version's builder is served here: the Dockerfile's own default is not.
-        for (const line of await e.prepareBases(['golang:1.26.8-alpine'])) log(line);
+        for (const line of await e.prepareBases(['golang:1.26.8-alpine'])) logOnce(line);
         writeFileSync(path.join(p.dir, 'go.mod'), read(p.dir, 'go.mod').replace(/^go 1\.26\.0$/m, 'go 1.26.8'));
         const build = await ok(buildSh(p, ['build']), './build.sh build');
         assert.match(build.all, /build\.sh: Go 1\.26\.8, from go\.mod/);
@@ -371,9 +361,7 @@ describe('real engines through build.sh', function () {
 
   describe('the oldest Docker Engine', () => {
     before(async () => {
-      const d = await e.useEngine('oldest');
-      engine = { name: 'oldest', cli: 'docker', env: (extra) => e.env(extra) };
-      console.log(`      engine: ${d.description}`);
+      await useDockerd('oldest');
     });
 
     for (const label of SMALL) projectSuite(label, get(label), 'oldest');

@@ -6,30 +6,14 @@ import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import helpers from 'yeoman-test';
 import { buildahBuilder, type Builder, type Container } from './support/engines/builder.js';
-import { baseImages, digestPinnedArgs } from './support/dockerfile-rules.js';
 import { readElf } from './support/elf.js';
 import { greeterModule, shopModule } from './support/modules.js';
 import { cleanup, generate, PACKAGE_ROOT, read, tempDir } from './support/project.js';
 import { existsInImage, filesContaining, imageFiles } from './support/rootfs.js';
 import { freePort, waitForHttp } from './support/service.js';
+import { basesOf, dockerGenerate, logOnce, MATRIX, variantLabel } from './support/variants.js';
 
-interface Variant {
-  base: 'alpine' | 'scratch';
-  kind: 'service' | 'cli';
-  layout: 'flat' | 'cmd';
-  config: string[];
-}
-
-// base x kind x layout; each (base, kind) pair is built with and without config files.
-const MATRIX: Variant[] = [];
-for (const base of ['alpine', 'scratch'] as const)
-  for (const kind of ['service', 'cli'] as const)
-    for (const layout of ['flat', 'cmd'] as const)
-      MATRIX.push({ base, kind, layout, config: layout === 'cmd' ? ['config/app.yaml', 'extra.json'] : [] });
-
-const label = (v: Variant): string => `${v.base}-${v.kind}-${v.layout}${v.config.length ? '-config' : ''}`;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
 
 let images: Builder;
@@ -44,11 +28,9 @@ async function project(options: Record<string, unknown>): Promise<string> {
 
 /** Base images for dir's Dockerfile; digest-pinned ones are built on stand-ins through build args. */
 async function prepareBases(dir: string): Promise<void> {
-  const dockerfile = read(dir, 'Dockerfile');
-  const pinned = digestPinnedArgs(dockerfile);
-  const refs = baseImages(dockerfile).map((ref) => ref.replace(/@sha256:[0-9a-f]{64}$/, ''));
-  for (const line of await images.prepareBases(refs)) log(line);
-  for (const [arg, ref] of Object.entries(pinned)) log(`${arg} pins a digest; no registry to check it here, so it is built with --build-arg ${arg}=${ref}`);
+  const { refs, pinned } = basesOf(read(dir, 'Dockerfile'));
+  for (const line of await images.prepareBases(refs)) logOnce(line);
+  for (const [arg, ref] of Object.entries(pinned)) logOnce(`${arg} pins a digest; no registry to check it here, so it is built with --build-arg ${arg}=${ref}`);
   buildArgsFor.set(dir, pinned);
 }
 const buildArgsFor = new Map<string, Record<string, string>>();
@@ -56,20 +38,6 @@ const buildArgsFor = new Map<string, Record<string, string>>();
 async function buildImage(dir: string, tag: string, options: Parameters<Builder['build']>[1] = {}) {
   made.push(tag);
   return images.build(dir, { tag, ...options, buildArgs: { ...buildArgsFor.get(dir), ...options.buildArgs } });
-}
-
-const seen = new Set<string>();
-function log(line: string): void {
-  if (!seen.has(line)) console.log(`      ${line}`);
-  seen.add(line);
-}
-
-/** Runs dockergo:docker on an existing module, without prompts. */
-async function dockerGenerate(dir: string, options: Record<string, unknown>): Promise<void> {
-  await helpers
-    .run(path.join(PACKAGE_ROOT, 'generators/docker/index.js'), { namespace: 'dockergo:docker' })
-    .cd(dir)
-    .withOptions({ yes: true, skipInstall: true, ...options } as never);
 }
 
 /** Starts the image's own ENTRYPOINT + CMD in the container and stops it at the end. */
@@ -93,10 +61,10 @@ describe('images', function () {
   after(async () => images?.remove(made));
 
   for (const variant of MATRIX) {
-    describe(label(variant), () => {
+    describe(variantLabel(variant), () => {
       let dir = '';
       let port = 0;
-      const tag = `localhost/dockergo-e2e-${label(variant)}:test`;
+      const tag = `localhost/dockergo-e2e-${variantLabel(variant)}:test`;
       const name = 'app';
       const binary = `/usr/local/bin/${name}`;
 
@@ -162,7 +130,7 @@ describe('images', function () {
           assert.ok(elf.isStatic, 'the binary is dynamically linked');
           assert.equal(elf.machine, 'x86-64');
           const binarySize = readFileSync(path.join(root, binary)).length;
-          log(`${label(variant)}: image ${mb(config.size)}, binary ${mb(binarySize)}`);
+          logOnce(`${variantLabel(variant)}: image ${mb(config.size)}, binary ${mb(binarySize)}`);
         });
       });
     });
@@ -281,7 +249,7 @@ describe('images', function () {
       assert.equal(binaries[0], binaries[1], 'binary sha256 differs');
       assert.ok(configs[0]!.layers.length > 0);
       assert.deepEqual(configs[0]!.layers, configs[1]!.layers);
-      log(`reproducible: binary sha256 ${binaries[0]}; ${configs[0]!.layers.length} identical layers`);
+      logOnce(`reproducible: binary sha256 ${binaries[0]}; ${configs[0]!.layers.length} identical layers`);
     });
 
     it('give the same image digest in OCI format', async () => {
@@ -289,7 +257,7 @@ describe('images', function () {
       // hostname, so only its OCI config is byte-identical; BuildKit needs neither caveat.
       const { configs } = await twice('oci');
       assert.equal(configs[0]!.id, configs[1]!.id, 'image IDs differ');
-      log(`reproducible: OCI image ${configs[0]!.id}`);
+      logOnce(`reproducible: OCI image ${configs[0]!.id}`);
     });
   });
 
