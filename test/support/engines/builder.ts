@@ -91,6 +91,22 @@ function imageConfig(
   };
 }
 
+/** --build-arg and --secret flags, spelt alike by buildah and buildx. */
+function buildArgAndSecretFlags(o: BuildOptions): string[] {
+  return [
+    ...Object.entries(o.buildArgs ?? {}).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+    ...Object.entries(o.secrets ?? {}).flatMap(([id, src]) => ['--secret', `id=${id},src=${src}`]),
+  ];
+}
+
+/** -v and --env flags of a container run, spelt alike by buildah and docker. */
+function runFlags(options: RunOptions): string[] {
+  return [
+    ...Object.entries(options.volumes ?? {}).flatMap(([host, target]) => ['-v', `${host}:${target}`]),
+    ...Object.entries(options.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+  ];
+}
+
 function hostPlatform(): string {
   return `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
 }
@@ -135,8 +151,7 @@ class Buildah implements Builder {
     if (o.target) args.push('--target', o.target);
     if (o.platform) args.push('--platform', o.platform, '--build-arg', `BUILDPLATFORM=${hostPlatform()}`);
     if (o.output) args.push('--output', `type=local,dest=${o.output}`);
-    for (const [k, v] of Object.entries(o.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
-    for (const [id, src] of Object.entries(o.secrets ?? {})) args.push('--secret', `id=${id},src=${src}`);
+    args.push(...buildArgAndSecretFlags(o));
     if (o.timestamp !== undefined) args.push('--timestamp', String(o.timestamp));
     if (o.noCache) args.push('--no-cache');
     const result = await execa('buildah', [...args, '.'], { cwd: context, env: this.env, all: true, reject: false });
@@ -165,11 +180,7 @@ class Buildah implements Builder {
     try {
       return await use({
         run(command, options = {}) {
-          const flags = [
-            ...Object.entries(options.volumes ?? {}).flatMap(([host, target]) => ['-v', `${host}:${target}`]),
-            ...Object.entries(options.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
-          ];
-          return execa('buildah', ['run', '--isolation', 'chroot', ...flags, id, '--', ...command], { env, reject: false, all: true });
+          return execa('buildah', ['run', '--isolation', 'chroot', ...runFlags(options), id, '--', ...command], { env, reject: false, all: true });
         },
         async rootfs() {
           return (await execa('buildah', ['mount', id], { env })).stdout.trim();
@@ -213,8 +224,7 @@ class DockerBuildx implements Builder {
     if (o.tag) args.push('-t', o.tag);
     if (o.target) args.push('--target', o.target);
     if (o.platform) args.push('--platform', o.platform);
-    for (const [k, v] of Object.entries(o.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
-    for (const [id, src] of Object.entries(o.secrets ?? {})) args.push('--secret', `id=${id},src=${src}`);
+    args.push(...buildArgAndSecretFlags(o));
     if (o.timestamp !== undefined) args.push('--build-arg', `SOURCE_DATE_EPOCH=${o.timestamp}`);
     if (o.noCache) args.push('--no-cache');
     const result = await this.docker([...args, '.'], { cwd: context });
@@ -244,11 +254,7 @@ class DockerBuildx implements Builder {
       return await use({
         run(command, options = {}) {
           const [entry, ...args] = command;
-          const flags = [
-            '--network', 'host', '--entrypoint', entry!,
-            ...Object.entries(options.volumes ?? {}).flatMap(([host, target]) => ['-v', `${host}:${target}`]),
-            ...Object.entries(options.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
-          ];
+          const flags = ['--network', 'host', '--entrypoint', entry!, ...runFlags(options)];
           return execa('docker', ['run', '--rm', ...flags, tag, ...args], { env, reject: false, all: true });
         },
         async rootfs() {
