@@ -29,7 +29,16 @@ const GENERATORS = {
 /** Errors we expect from users: print the message alone. Anything else is a bug: keep the stack. */
 const USER_ERRORS = new Set(['InputError', 'UsageError']);
 
+/** Exit status for a run stopped at a prompt (Ctrl-C), as a shell reports SIGINT. */
+const CANCELLED = 130;
+const PROMPT_ABORTS = new Set(['ExitPromptError', 'AbortPromptError', 'AbortError']);
+
 async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--no-yes') && !process.stdin.isTTY) {
+    // Prompts with no terminal to answer them: stop before anything is read or written.
+    console.error('generator-dockergo: --no-yes asks questions, but stdin is not a terminal: nothing written; run it in a terminal, or drop --no-yes');
+    process.exit(CANCELLED);
+  }
   // Only the generator asked for is loaded: `generator-dockergo docker …` or the app.
   const which = argv[0] === 'docker' ? 'docker' : 'app';
   const generator = GENERATORS[which];
@@ -62,8 +71,13 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     // commander printed its own message (or the help, which exits 0).
     process.exit(err.exitCode ?? 1);
   }
+  if (err.name && PROMPT_ABORTS.has(err.name)) {
+    console.error('generator-dockergo: cancelled at a prompt: nothing written');
+    process.exit(CANCELLED);
+  }
   if (err.name && USER_ERRORS.has(err.name)) {
-    console.error(`generator-dockergo: ${err.message}`);
+    // One line, whatever the message quotes (a JSON parse error quotes the input).
+    console.error(`generator-dockergo: ${String(err.message).replace(/\s*[\r\n]+\s*/g, ' ')}`);
   } else {
     console.error(err.stack ?? String(error));
   }

@@ -84,6 +84,8 @@ describe('dockergo:docker', function () {
 
     it('--main ./cmd/api: builds it, with a HEALTHCHECK and -config, and keeps the Makefile', async () => {
       const dir = shopModule();
+      mkdirSync(path.join(dir, 'config'));
+      writeFileSync(path.join(dir, 'config/api.yaml'), 'listen: 8080\n');
       const sources = goSources(dir);
       await runDocker(dir, { yes: true, main: './cmd/api', config: ['config/api.yaml'] });
       const dockerfile = read(dir, 'Dockerfile');

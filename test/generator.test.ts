@@ -193,14 +193,14 @@ describe('dockergo:app rejects bad input with one line and writes nothing', () =
     ['kind', { kind: 'daemon' }, /^--kind: "daemon" is not valid: must be one of "service", "cli"$/],
     ['layout', { layout: 'src' }, /^--layout: "src" is not valid: must be one of "flat", "cmd"$/],
     ['goproxy scheme', { goproxy: 'ftp://proxy.example' }, /^--goproxy: "ftp:\/\/proxy\.example" is not valid: must be Go's GOPROXY list/],
-    ['goproxy empty entry', { goproxy: 'https://a.example,,direct' }, /^--goproxy: /],
-    ['goproxy without scheme', { goproxy: 'proxy.golang.org' }, /^--goproxy: /],
+    ['goproxy with only empty entries', { goproxy: ',|,' }, /^--goproxy: /],
+    ['goproxy with credentials', { goproxy: 'https://user:pass@goproxy.example' }, /^--goproxy: .*without credentials.*netrc build secret/],
     ['goprivate', { goprivate: 'a b' }, /^--goprivate: "a b" is not valid/],
     ['config outside the project', { config: ['../secrets.env'] }, /^--config: "\.\.\/secrets\.env" is not valid: must be relative paths/],
     ['config absolute', { config: ['/etc/app.yaml'] }, /^--config: /],
     ['config on a generated file', { config: ['Dockerfile'] }, /^--config: "Dockerfile" /],
     ['config with a space', { config: ['my app.yaml'] }, /^--config: /],
-    ['go version too old', { goVersion: '1.21' }, /^--go-version: "1\.21" is not valid: must be a Go release as x\.y or x\.y\.z, Go 1\.22 or newer/],
+    ['go version too old', { goVersion: '1.21' }, /^--go-version: "1\.21" is not valid: must be a Go release that exists, as x\.y, x\.y\.z or x\.yrcN, from 1\.22/],
     ['go version malformed', { goVersion: 'latest' }, /^--go-version: "latest" /],
   ];
   for (const [what, options, message] of cases) {
@@ -276,7 +276,7 @@ describe('dockergo:app on prompts', () => {
     assert.match(String(questions['port']!('0')), /^must be an integer from 1 to 65535$/);
     assert.match(String(questions['name']!('Bad')), /^must be a lowercase name/);
     assert.match(String(questions['config']!('../x')), /^must be relative paths/);
-    assert.match(String(questions['goproxy']!('nope')), /^must be Go's GOPROXY list/);
+    assert.match(String(questions['goproxy']!('ftp://nope')), /^must be Go's GOPROXY list/);
   });
 
   it('does not ask what flags gave, nor the port of a cli', async () => {

@@ -162,6 +162,7 @@ describe('the packed package', function () {
     await yo(out, ['dockergo', '--yes', '--skip-install', '--module', 'example.com/e2e/viayo', '--base', 'scratch']);
     assert.match(read(out, 'Dockerfile'), /^FROM scratch AS runtime$/m);
     assert.match(read(out, 'go.mod'), /^module example\.com\/e2e\/viayo$/m);
+    for (const f of ['a.yaml', 'b.yaml']) writeFileSync(path.join(shop, f), 'x: 1\n');
     await yo(shop, ['dockergo:docker', '--yes', '--main', './cmd/api', '--config', 'a.yaml', '--config', 'b.yaml']);
     assert.match(read(shop, 'Dockerfile'), /^CMD \["-config", "\/etc\/api\/a\.yaml", "-config", "\/etc\/api\/b\.yaml"\]$/m);
     cleanup(dir);

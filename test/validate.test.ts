@@ -1,5 +1,7 @@
 // The pure validators, and the claim that the module rule is Go's own.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { execa } from 'execa';
 import {
   checkConfigFiles,
@@ -22,14 +24,34 @@ describe('module path', () => {
   // Each verdict is checked against `go mod init` itself below.
   const valid = [
     'chat', 'example.com/x', 'github.com/Acme/Billing-API', 'example.com/x/v2', 'example.com/x/v10', 'a.b/c_d/e~f',
-    'gopkg.in/yaml.v3', 'example.com/x.y', 'example.com/v1x', '.hidden/x',
+    'gopkg.in/yaml.v3', 'example.com/x.y', 'example.com/v1x', '.hidden/x', 'example.com/a+b', 'a+b', 'example.com/a..b',
+    'fmtx', 'example.com/fmt', 'nethttp/x',
   ];
   const invalid = [
     '', 'a b', '/abs', 'trailing/', 'a//b', 'example.com/./x', 'example.com/../x', 'x/...', 'x/y.', 'x;y', 'x$y',
     'x"y', "x'y", 'x`y', 'example.com/x/v1', 'example.com/x/v0', 'example.com/x/v02', 'example.com/ünï', 'con/x', 'x/aux.go',
+    '-x', '-', 'example.com/AUX', 'example.com/lpt9.d',
   ];
+  // `go mod init` takes these, but nothing builds in such a module ("ambiguous import").
+  const standardLibrary = ['std', 'cmd', 'fmt', 'net/http', 'net/x', 'crypto/tls'];
   for (const path of valid) it(`accepts ${JSON.stringify(path)}`, () => assert.ok(accepts(checkModule(path))));
-  for (const path of invalid) it(`rejects ${JSON.stringify(path)}`, () => assert.ok(!accepts(checkModule(path))));
+  for (const path of [...invalid, ...standardLibrary]) it(`rejects ${JSON.stringify(path)}`, () => assert.ok(!accepts(checkModule(path))));
+
+  it('refuses standard-library paths, which go mod init takes but go build cannot use', async function () {
+    this.timeout(60_000);
+    const dir = tempDir('modinit-');
+    await execa('go', ['mod', 'init', 'net/http'], { cwd: dir, env: { GOFLAGS: '' } });
+    writeFileSync(path.join(dir, 'main.go'), 'package main\n\nimport "net/http"\n\nfunc main() { _ = http.StatusOK }\n');
+    const build = await execa('go', ['build', './...'], { cwd: dir, reject: false, env: { GOFLAGS: '' } });
+    cleanup(dir);
+    assert.notEqual(build.exitCode, 0);
+    assert.match(build.stderr, /ambiguous import/);
+    assert.match((checkModule('net/http') as { rule: string }).rule, /standard-library path/);
+  });
+
+  it('names the reserved names in its rule', () => {
+    assert.match((checkModule('example.com/aux') as { rule: string }).rule, /con, prn, aux, nul, com1-9 or lpt1-9/);
+  });
 
   it('agrees with `go mod init` on every example', async function () {
     this.timeout(120_000);
@@ -52,15 +74,21 @@ describe('module path', () => {
 
 describe('name', () => {
   it('takes lowercase names up to 63 characters', () => {
-    for (const n of ['a', 'api', 'pay-api', 'v1.2_x', '9lives', 'a'.repeat(63)]) assert.ok(accepts(checkName(n)), n);
+    for (const n of ['a', 'api', 'pay-api', 'v1.2_x', '9lives', 'a'.repeat(63), 'a__b', 'a---b', 'auxiliary']) assert.ok(accepts(checkName(n)), n);
     for (const n of ['', 'Api', '-x', '.x', '_x', 'a b', 'a/b', 'a'.repeat(64), 'é']) assert.ok(!accepts(checkName(n)), n);
+  });
+
+  it('refuses what is not an image name, and names Go or Windows reserve', () => {
+    for (const n of ['app-', 'a..b', 'a___b', 'a._b', 'a-.b', 'con', 'aux', 'nul', 'com1', 'lpt9', 'con.d', 'testdata', 'vendor'])
+      assert.ok(!accepts(checkName(n)), n);
   });
 
   it('toName makes any text a valid name, for defaults', () => {
     assert.equal(toName('Billing-API'), 'billing-api');
     assert.equal(toName('My Service!'), 'my-service');
     assert.equal(toName('---'), 'app');
-    for (const t of ['Ünïcode', '  ', 'x'.repeat(99), '.dot', 'a..b']) assert.ok(accepts(checkName(toName(t))), t);
+    for (const t of ['Ünïcode', '  ', 'x'.repeat(99), '.dot', 'a..b', 'a___b', 'x-', 'a.-b']) assert.ok(accepts(checkName(toName(t))), t);
+    assert.equal(toName('a..b'), 'a-b');
   });
 });
 
@@ -76,8 +104,20 @@ describe('GOPROXY', () => {
   it('follows Go\'s list grammar', () => {
     for (const v of ['direct', 'off', 'https://proxy.golang.org,direct', 'https://a.example|https://b.example,off', 'file:///srv/mods', 'http://10.0.0.1:3000/go'])
       assert.ok(accepts(checkGoproxy(v)), v);
-    for (const v of ['', 'proxy.golang.org', 'ftp://x', 'https://', 'https://a,,direct', 'https://a b', 'https://a;rm', 'file://rel', 'direct,'])
+    for (const v of ['', 'ftp://x', 'https://', 'https://a b', 'https://a;rm', 'file://rel', ',', 'a"b', 'x://y'])
       assert.ok(!accepts(checkGoproxy(v)), v);
+  });
+
+  it('takes what Go takes: no scheme (https), an upper-case scheme, empty entries', () => {
+    for (const v of ['proxy.golang.org', 'proxy.golang.org,direct', 'HTTPS://proxy.example', 'https://a,,direct', 'direct,', 'Http://10.0.0.1:3000'])
+      assert.deepEqual(checkGoproxy(v), { ok: true, value: v }, v);
+  });
+
+  it('refuses credentials in a proxy URL, and points to the netrc secret', () => {
+    for (const v of ['https://user:pass@goproxy.example', 'user:pass@goproxy.example', 'https://token@goproxy.example,direct']) {
+      const result = checkGoproxy(v);
+      assert.ok(!result.ok && /without credentials.*netrc build secret/.test(result.rule), v);
+    }
   });
 });
 
@@ -94,8 +134,27 @@ describe('config files', () => {
       ok: true,
       value: ['a.yaml', 'config/b.toml'],
     });
-    for (const v of ['../x', '/etc/x', 'a/../b', './a', 'a//b', 'a b', '-x', 'a/-b', 'Dockerfile', 'go.mod', 'x.go', 'a$b'])
+    for (const v of ['../x', '/etc/x', 'a/../b', 'a b', '-x', 'a/-b', 'Dockerfile', 'go.mod', 'x.go', 'a$b', 'a/', `a/${'x'.repeat(256)}`])
       assert.ok(!accepts(checkConfigFiles([v], GENERATED_FILES)), v);
+  });
+
+  it('normalises ./ and repeated slashes', () => {
+    assert.deepEqual(checkConfigFiles(['./config.yaml', 'conf//a.yaml', 'conf/./b.yaml', 'config.yaml'], GENERATED_FILES), {
+      ok: true,
+      value: ['config.yaml', 'conf/a.yaml', 'conf/b.yaml'],
+    });
+  });
+
+  it('refuses names that break the Go build or make clean', () => {
+    for (const v of ['go.work', 'go.work.sum', 'asm.s', 'x.c', 'x.h', 'x.syso', 'app.test', 'bin/app.yaml', 'conf/x.S'])
+      assert.ok(!accepts(checkConfigFiles([v], GENERATED_FILES)), v);
+  });
+
+  it('refuses credential files and anything under .git/, pointing to the netrc secret', () => {
+    for (const v of ['.netrc', 'conf/.netrc', '.git/config', '.git-credentials', '.ssh/id_rsa', '.docker/config.json', 'id_ed25519']) {
+      const result = checkConfigFiles([v], GENERATED_FILES);
+      assert.ok(!result.ok && /credential file or under \.git\/.*netrc build secret/.test(result.rule), v);
+    }
   });
 
   it('splitList trims and drops empty entries', () => {
@@ -106,7 +165,12 @@ describe('config files', () => {
 
 describe('Go version', () => {
   it('takes x.y and x.y.z from 1.22 on, with or without a go prefix', () => {
-    for (const v of ['1.22', '1.22.0', '1.26.8', 'go1.26.8', '2.0']) assert.ok(accepts(checkGoVersion(v)), v);
-    for (const v of ['1.21.9', '1', '1.x', '1.26rc1', '01.26', '1.026', 'latest', '']) assert.ok(!accepts(checkGoVersion(v)), v);
+    for (const v of ['1.22', '1.22.0', '1.26.8', 'go1.26.8', '1.27rc1', '1.27.4', '1.26.11', '1.25beta1']) assert.ok(accepts(checkGoVersion(v)), v);
+    for (const v of ['1.21.9', '1', '1.x', '01.26', '1.026', 'latest', '', '1.26rc0', '1.26-rc1']) assert.ok(!accepts(checkGoVersion(v)), v);
+  });
+
+  it('refuses releases that do not exist, and says how far its table goes', () => {
+    for (const v of ['2.0', '1.30', '1.28', '1.26.99', '1.27.5', '1.22.13']) assert.ok(!accepts(checkGoVersion(v)), v);
+    assert.match((checkGoVersion('1.30') as { rule: string }).rule, /to 1\.27\.4 \(the newest this generator knows/);
   });
 });

@@ -24,25 +24,19 @@ export default class AppGenerator extends DockergoGenerator {
   }
 
   async initializing(): Promise<void> {
-    try {
+    await this.step(async () => {
       await this.loadSources();
-    } catch (error) {
-      this.fail(error);
-    }
-    // Only now, with every source known to be good: destinationRoot creates the folder.
-    const folder = this.optionValue('folder');
-    if (typeof folder === 'string' && folder !== '') {
-      this.destinationRoot(folder);
-      this.folder = folder;
-    }
+      // Checked now; created only when the whole plan is good.
+      const folder = this.optionValue('folder');
+      if (typeof folder === 'string' && folder !== '') {
+        this.setFolder(folder);
+        this.folder = folder;
+      }
+    });
   }
 
   async prompting(): Promise<void> {
-    try {
-      await this.resolveAnswers();
-    } catch (error) {
-      this.fail(error);
-    }
+    await this.step(() => this.resolveAnswers());
   }
 
   configuring(): void {
@@ -51,7 +45,6 @@ export default class AppGenerator extends DockergoGenerator {
         `port ${this.answers.port} is below 1024: a non-root process (this image runs as 65532) cannot bind it on Kubernetes or rootless engines`,
       );
     }
-    this.storeAnswers();
     this.data = toTemplateData(this.answers, {
       generatorVersion: packageVersion,
       images: this.preset?.images,
@@ -59,16 +52,12 @@ export default class AppGenerator extends DockergoGenerator {
     });
   }
 
-  writing(): void {
-    try {
-      this.renderPlan(projectFiles(this.data), this.data);
-    } catch (error) {
-      this.fail(error);
-    }
+  async writing(): Promise<void> {
+    await this.step(() => this.writePlan(projectFiles(this.data), this.data));
   }
 
   async install(): Promise<void> {
-    if (this.optionValue('skip-install') === true) return;
+    if (this.optionValue('skip-install') === true || this.dryRun) return;
     const inRepo = await this.spawn('git', ['rev-parse', '--is-inside-work-tree'], {
       cwd: this.destinationPath(),
       reject: false,
@@ -79,9 +68,12 @@ export default class AppGenerator extends DockergoGenerator {
   }
 
   end(): void {
+    if (this.dryRun) return this.reportDryRun();
     const folder = this.folder === '' ? [] : [shellQuote(this.folder)];
     if (this.interactive) {
-      const command = equivalentCommand(this.answers, [...this.presetWords().map(shellQuote), ...folder]);
+      // A cli has no port: its equivalent command does not carry one.
+      const omit = this.answers.kind === 'cli' ? (['port'] as const) : [];
+      const command = equivalentCommand(this.answers, [...this.presetWords().map(shellQuote), ...folder], { omit });
       this.log(`\nTo generate this again without prompts:\n  ${command}\n`);
     }
     const steps = [

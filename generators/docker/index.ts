@@ -1,14 +1,15 @@
 // `yo dockergo:docker` / `generator-dockergo docker`: adds the container files to an existing
 // Go module. It reads go.mod and the module's layout, writes only Dockerfile, .dockerignore,
 // build.sh (and a Makefile when there is none), and never touches .go files, go.mod or go.sum.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import Generator from 'yeoman-generator';
-import { equivalentCommand, shellQuote, UsageError } from '../lib/answers.js';
+import { checkInputs, equivalentCommand, shellQuote, UsageError } from '../lib/answers.js';
 import { DockergoGenerator } from '../lib/base.js';
 import { containerFiles, type PlannedFile } from '../lib/files.js';
 import { declareOptions, packageVersion } from '../lib/generator-support.js';
 import { moduleBase, toName } from '../lib/validate.js';
-import { scanModule, type MainPackage, type ModuleInfo } from '../lib/module-scan.js';
+import { cgoDependency, scanModule, type MainPackage, type ModuleInfo } from '../lib/module-scan.js';
+import type { InputName } from '../lib/inputs.js';
 import { toTemplateData, type TemplateData } from '../lib/template-data.js';
 
 /** Inputs an existing module settles itself: they are never asked. */
@@ -26,37 +27,51 @@ export default class DockerGenerator extends DockergoGenerator {
   }
 
   async initializing(): Promise<void> {
-    try {
-      this.module = scanModule(this.destinationRoot());
+    await this.step(async () => {
+      this.module = scanModule(this.root);
       await this.loadSources();
-    } catch (error) {
-      this.fail(error);
-    }
-    this.hadMakefile = existsSync(this.destinationPath('Makefile'));
+    });
+    this.hadMakefile = existsSync(this.target('Makefile'));
   }
 
   async prompting(): Promise<void> {
-    try {
+    await this.step(async () => {
       const flag = this.optionValue('main');
-      const given = typeof flag === 'string' && flag !== '' ? { value: flag, where: '--main' } : { value: this.config.get('main'), where: '.yo-rc.json main' };
+      const stored = this.stored()['main'];
+      const given = typeof flag === 'string' && flag !== '' ? { value: flag, where: '--main' } : { value: stored, where: '.yo-rc.json main' };
       this.main = await pickMain(this, this.module, given, this.interactive);
+      const cgo = this.main.needsCgo ?? cgoDependency(this.root, this.main.pkg);
+      if (cgo) {
+        throw new UsageError(
+          `${this.main.pkg} needs cgo (${cgo}): the image builds with CGO_ENABLED=0 for a static binary on a base with no C library; ` +
+            'add a pure-Go fallback (a //go:build !cgo file), or containerise it with a Dockerfile of your own',
+        );
+      }
       const mainDir = this.main.pkg === '.' ? moduleBase(this.module.module) : this.main.pkg.split('/').at(-1)!;
+      // What go.mod says is a fact (read again on every run), unless --go-version overrides it.
+      const facts = checkInputs({ module: this.module.module }, () => 'go.mod module');
       await this.resolveAnswers({
         ask: (key) => !FROM_MODULE.has(key),
-        facts: { module: this.module.module, layout: this.main.pkg === '.' ? 'flat' : 'cmd' },
-        defaults: { goVersion: this.module.goVersion, name: toName(mainDir) },
+        facts: { ...facts, layout: this.main.pkg === '.' ? 'flat' : 'cmd', goVersion: this.flags.goVersion ?? this.module.goVersion },
+        defaults: { name: toName(mainDir) },
       });
-    } catch (error) {
-      this.fail(error);
+      this.checkConfigFilesExist();
+    });
+  }
+
+  /** Config files are the module's own: each must exist, as a file, for the image's COPY. */
+  private checkConfigFilesExist(): void {
+    for (const file of this.answers.config) {
+      const found = existsSync(this.target(file)) ? statSync(this.target(file)) : undefined;
+      if (!found?.isFile()) {
+        throw new UsageError(
+          `--config ${file}: ${found ? 'is not a file' : 'no such file in the module'}: the image copies it, so create it first (dockergo:docker writes no config files)`,
+        );
+      }
     }
   }
 
   configuring(): void {
-    this.storeAnswers();
-    this.config.set('main', this.main.pkg);
-    // go.mod's go directive is read again on every run; an old one (say 1.20) must not be
-    // stored and then fail the new-project rule (Go 1.22+) on the next run.
-    if (this.flags.goVersion === undefined) this.config.delete('goVersion');
     this.data = toTemplateData(this.answers, {
       generatorVersion: packageVersion,
       images: this.preset?.images,
@@ -66,6 +81,8 @@ export default class DockerGenerator extends DockergoGenerator {
         dockerignore: this.module.dockerignore,
         healthcheck: this.main.healthcheck,
         configFlag: this.main.configFlag,
+        localReplaces: this.module.localReplaces,
+        vendor: this.module.vendor,
       },
     });
     if (this.data.isService && !this.data.healthcheck) {
@@ -76,20 +93,26 @@ export default class DockerGenerator extends DockergoGenerator {
     }
   }
 
-  writing(): void {
+  async writing(): Promise<void> {
     const plan: PlannedFile[] = [...containerFiles(), ...(this.hadMakefile ? [] : [{ template: 'Makefile.ejs', destination: 'Makefile' }])];
-    try {
-      // A preset overlay may add files, but never Go sources or module files.
-      this.renderPlan(plan, this.data, (f) => !/(^|\/)(go\.mod|go\.sum|[^/]*\.go)$/.test(f.destination));
-    } catch (error) {
-      this.fail(error);
-    }
+    await this.step(() =>
+      this.writePlan(plan, this.data, {
+        // A preset overlay may add files, but never Go sources or module files.
+        keep: (f) => !/(^|\/)(go\.mod|go\.sum|[^/]*\.go)$/.test(f.destination),
+        store: { main: this.main.pkg },
+        // go.mod's version is read again on every run: a stored one would go stale (and an old one,
+        // say 1.20, would fail the new-project rule, Go 1.22+, on the next run).
+        omit: this.flags.goVersion === undefined ? ['goVersion'] : [],
+      }),
+    );
   }
 
   end(): void {
+    if (this.dryRun) return this.reportDryRun();
     if (this.interactive) {
       const words = [...this.presetWords(), '--main', this.main.pkg].map(shellQuote);
-      const command = equivalentCommand(this.answers, words, { command: 'generator-dockergo docker', omit: ['module', 'layout'] });
+      const omit = ['module', 'layout', ...(this.answers.kind === 'cli' ? ['port'] : [])] as InputName[];
+      const command = equivalentCommand(this.answers, words, { command: 'generator-dockergo docker', omit });
       this.log(`\nTo do this again without prompts:\n  ${command}\n`);
     }
     this.log(`\nContainer files for ${this.main.pkg} are ready. Next:\n  ./build.sh build\n  ./build.sh test\n  ./build.sh run\n`);
@@ -103,20 +126,23 @@ async function pickMain(
   given: { value: unknown; where: string },
   interactive: boolean,
 ): Promise<MainPackage> {
-  const found = module.mains.map((m) => m.pkg).join(', ');
+  const found = module.candidates.map((m) => m.pkg).join(', ');
   if (typeof given.value === 'string' && given.value !== '') {
     const pkg = `./${given.value.replace(/^\.\//, '').replace(/\/+$/, '')}`.replace(/^\.\/\.?$/, '.');
     const main = module.mains.find((m) => m.pkg === pkg);
     if (!main) throw new UsageError(`${given.where}: ${JSON.stringify(given.value)} is not a main package of this module (found: ${found || 'none'})`);
     return main;
   }
-  if (module.mains.length === 0) throw new UsageError('no main package at the module root or in cmd/*: nothing to put in an image');
-  if (module.mains.length === 1) return module.mains[0]!;
+  if (module.candidates.length === 0) {
+    const others = module.mains.map((m) => m.pkg).join(', ');
+    throw new UsageError(`no main package at the module root or in cmd/*: nothing to put in an image${others ? ` (pick one of ${others} with --main)` : ''}`);
+  }
+  if (module.candidates.length === 1) return module.candidates[0]!;
   if (!interactive) {
-    throw new UsageError(`several main packages (${found}): pick one with --main, e.g. --main ${module.mains[0]!.pkg}`);
+    throw new UsageError(`several main packages (${found}): pick one with --main, e.g. --main ${module.candidates[0]!.pkg}`);
   }
   const { main } = (await generator.prompt([
-    { type: 'select', name: 'main', message: 'Which main package goes into the image?', choices: module.mains.map((m) => m.pkg) },
+    { type: 'select', name: 'main', message: 'Which main package goes into the image?', choices: module.candidates.map((m) => m.pkg) },
   ] as never)) as { main: string };
   return module.mains.find((m) => m.pkg === main)!;
 }

@@ -42,14 +42,29 @@ export function checkInputs(raw: RawInputs, where: (spec: InputSpec) => string):
   return out as Partial<Answers>;
 }
 
+/** A message on one line: JSON parse errors quote the input, line breaks included. */
+export function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
 /**
  * Fills every missing input with its default, in table order (later defaults see earlier
- * answers): a preset's default first, else the built-in one.
+ * answers): a preset's default first, else the built-in one. A default goes through the
+ * same validator as a flag: one derived from a folder named "aux" is refused, not written.
  */
 export function completeAnswers(partial: Partial<Answers>, ctx: DefaultContext, presetDefaults: Partial<Answers> = {}): Answers {
   const out: Partial<Record<InputName, unknown>> = { ...partial };
   for (const spec of INPUTS as readonly InputSpec[]) {
-    if (out[spec.key] === undefined) out[spec.key] = presetDefaults[spec.key] ?? spec.defaultValue(ctx, out as Partial<Answers>);
+    if (out[spec.key] !== undefined) continue;
+    const value = presetDefaults[spec.key] ?? spec.defaultValue(ctx, out as Partial<Answers>);
+    const checked = spec.check(toRaw({ [spec.key]: value })[spec.key] as string | readonly string[]);
+    if (!checked.ok) {
+      throw new UsageError(
+        `--${spec.flag} was not given, and its default ${JSON.stringify((spec.toText as (v: unknown) => string)(value))} ` +
+          `(from ${spec.defaultHelp.replaceAll('`', '')}) is not valid: must be ${checked.rule}: give --${spec.flag}`,
+      );
+    }
+    out[spec.key] = checked.value;
   }
   return out as Answers;
 }
@@ -96,7 +111,8 @@ export function readAnswersFile(spec: string, cwd: string, readStdin: () => stri
   const where = spec === '-' ? 'answers on stdin' : `answers file ${path.resolve(cwd, spec)}`;
   let text: string;
   try {
-    text = spec === '-' ? readStdin() : readFileSync(path.resolve(cwd, spec), 'utf8');
+    // A UTF-8 byte-order mark, as some Windows editors save it, is not part of the JSON.
+    text = (spec === '-' ? readStdin() : readFileSync(path.resolve(cwd, spec), 'utf8')).replace(/^\uFEFF/, '');
   } catch (error) {
     throw new UsageError(`${where}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
@@ -104,7 +120,7 @@ export function readAnswersFile(spec: string, cwd: string, readStdin: () => stri
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${where}: not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`${where}: not valid JSON: ${oneLine((error as Error).message)}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`${where}: must be a JSON object keyed by input name`);
   const raw: RawInputs = {};
@@ -113,6 +129,10 @@ export function readAnswersFile(spec: string, cwd: string, readStdin: () => stri
     if (!spec) {
       const known = (INPUTS as readonly InputSpec[]).map((i) => i.key).join(', ');
       throw new UsageError(`${where}: unknown input ${JSON.stringify(key)} (known: ${known})`);
+    }
+    if (typeof value === 'number' && spec.key !== 'port') {
+      // JSON.parse turns 1.30 into 1.3: the text the user wrote is gone, so ask for a string.
+      throw new UsageError(`${where}: ${spec.key}: write it as a JSON string ("…"), not the number ${value}: a number loses trailing zeros (1.30 reads as 1.3)`);
     }
     raw[spec.key] = value as RawValue;
   }

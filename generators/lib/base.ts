@@ -5,8 +5,9 @@
 import { constants, existsSync, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
-import { checkInputs, completeAnswers, readAnswersFile, toRaw, UsageError, type RawInputs } from './answers.js';
+import { checkInputs, completeAnswers, oneLine, readAnswersFile, toRaw, UsageError, type RawInputs } from './answers.js';
 import { filesBelow, withOverlays, type PlannedFile } from './files.js';
+import { checkFolder, checkPlan } from './plan.js';
 import {
   askQuestions,
   flagValues,
@@ -28,12 +29,52 @@ export abstract class DockergoGenerator extends Generator {
   protected answers!: Answers;
   protected interactive = false;
   protected readonly fail: (error: unknown) => never;
+  /** The project folder (absolute). */
+  protected root = '';
+  /** The project folder does not exist yet: it is created only when the whole plan is good. */
+  private pendingFolder = false;
 
   constructor(args: string[], options: Generator['options']) {
+    // Yeoman reads .yo-rc.json while constructing: a broken one must be one line, not a stack.
+    const opts = options as { destinationRoot?: string; env?: { cwd?: string } };
+    checkYoRc(opts.destinationRoot ?? opts.env?.cwd ?? process.cwd());
     // Go projects have no package.json: turn off Yeoman's npm install step.
     super(args, options, { customInstallTask: true });
     this.sourceRoot(templatesRoot);
     this.fail = quietUserErrors(this);
+    this.root = this.destinationRoot();
+  }
+
+  /** Runs one step of the run loop; a user error becomes Yeoman's error without a stack. */
+  protected async step(fn: () => unknown): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  protected get dryRun(): boolean {
+    return this.optionValue('dry-run') === true;
+  }
+
+  /**
+   * The project goes into `folder`: checked now, created only when the plan is good (never on a
+   * dry run). An existing folder becomes the destination at once, so its .yo-rc.json is read.
+   */
+  protected setFolder(folder: string): void {
+    this.root = checkFolder(folder, 'folder');
+    if (existsSync(this.root)) {
+      checkYoRc(this.root);
+      this.destinationRoot(this.root);
+    } else {
+      this.pendingFolder = true;
+    }
+  }
+
+  /** A path in the project. */
+  protected target(...parts: string[]): string {
+    return path.join(this.root, ...parts);
   }
 
   protected optionValue(name: string): unknown {
@@ -70,7 +111,7 @@ export abstract class DockergoGenerator extends Generator {
       if (locked === undefined) continue;
       for (const [given, where] of sources) {
         const value = given[spec.key];
-        if (value !== undefined && JSON.stringify(value) !== JSON.stringify(locked)) {
+        if (value !== undefined && comparable(value) !== comparable(locked)) {
           const text = spec.toText as (v: unknown) => string;
           throw new UsageError(
             `${where(spec)}: ${JSON.stringify(text(value))} contradicts preset ${this.preset.spec} (${this.preset.file}), which locks ${spec.key} to ${JSON.stringify(text(locked))}`,
@@ -89,14 +130,17 @@ export abstract class DockergoGenerator extends Generator {
   protected async resolveAnswers(
     { ask = () => true, facts = {}, defaults = {} }: { ask?: (key: InputName) => boolean; facts?: Partial<Answers>; defaults?: Partial<Answers> } = {},
   ): Promise<void> {
-    const storedRaw = this.config.getAll() as RawInputs & { preset?: string };
+    const storedRaw = this.stored() as RawInputs & { preset?: string };
     if (!this.preset && typeof storedRaw.preset === 'string') {
-      this.preset = await loadPreset(storedRaw.preset, this.destinationRoot(), packageRoot, '.yo-rc.json preset');
+      this.preset = await loadPreset(storedRaw.preset, this.root, packageRoot, '.yo-rc.json preset');
     }
-    const stored = checkInputs(storedRaw, (spec) => `.yo-rc.json ${spec.key}`);
     const locked = this.preset?.locked ?? {};
-    const known: Partial<Answers> = { ...stored, ...this.fileAnswers, ...this.flags, ...facts, ...locked };
-    const ctx = defaultContext(this.destinationRoot(), { ...defaults, ...known });
+    const given: Partial<Answers> = { ...this.fileAnswers, ...this.flags, ...facts, ...locked };
+    // A stored value that a flag (or a fact, or a lock) replaces is not checked: it is not used.
+    const storedUsed = Object.fromEntries(Object.entries(storedRaw).filter(([key]) => given[key as InputName] === undefined)) as RawInputs;
+    const stored = checkInputs(storedUsed, (spec) => `.yo-rc.json ${spec.key}`);
+    const known: Partial<Answers> = { ...stored, ...given };
+    const ctx = defaultContext(this.root, { ...defaults, ...known });
     const presetDefaults = { ...defaults, ...this.preset?.defaults };
     const askable = (key: InputName) => ask(key) && locked[key] === undefined;
     const asked = this.interactive
@@ -107,14 +151,23 @@ export abstract class DockergoGenerator extends Generator {
     this.answers = completeAnswers({ ...known, ...checked }, ctx, presetDefaults);
   }
 
-  /** Stores the answers, and the preset (a path relative to the project), in .yo-rc.json. */
-  protected storeAnswers(): void {
-    this.config.set(toRaw(this.answers) as Record<string, unknown>);
+  /** What .yo-rc.json holds for this generator ({} before the project folder exists). */
+  protected stored(): Record<string, unknown> {
+    return this.pendingFolder ? {} : (this.config.getAll() as Record<string, unknown>);
+  }
+
+  /**
+   * The answers, and the preset (a path relative to the project), as .yo-rc.json will hold
+   * them: written with the other files, never before the plan is checked.
+   */
+  private record(extra: Record<string, unknown>, omit: readonly string[]): Record<string, unknown> {
+    const record: Record<string, unknown> = { ...this.stored(), ...toRaw(this.answers), ...extra };
     if (this.preset) {
       const isPath = existsSync(path.resolve(process.cwd(), this.preset.spec));
-      const spec = isPath ? path.relative(this.destinationRoot(), this.preset.dir) || '.' : this.preset.spec;
-      this.config.set('preset', spec);
+      record['preset'] = isPath ? path.relative(this.root, this.preset.dir) || '.' : this.preset.spec;
     }
+    for (const key of omit) delete record[key];
+    return record;
   }
 
   /** The `--preset …` words for an equivalent command. */
@@ -123,20 +176,32 @@ export abstract class DockergoGenerator extends Generator {
   }
 
   /**
-   * Renders the plan (with the preset's overlays) into the in-memory file system. Without
-   * prompts, a file that exists with other content is an error unless --force: Yeoman would
-   * otherwise stop at a conflict question nobody can answer.
+   * Plans, checks, then writes: the plan (with the preset's overlays) is checked as a whole
+   * (paths, clashes, the disk) before the folder is created or a file is rendered. Files go into
+   * Yeoman's in-memory file system, which reaches the disk only when every step has passed (and
+   * never on --dry-run). Without prompts, a file that exists with other content is an error
+   * unless --force: Yeoman would otherwise stop at a conflict question nobody can answer.
    */
-  protected renderPlan(plan: PlannedFile[], data: TemplateData, keep: (file: PlannedFile) => boolean = () => true): void {
+  protected writePlan(
+    plan: PlannedFile[],
+    data: TemplateData,
+    { keep = () => true, store = {}, omit = [] }: { keep?: (file: PlannedFile) => boolean; store?: Record<string, unknown>; omit?: readonly string[] } = {},
+  ): void {
     const files = (
       this.preset ? withOverlays(plan, path.join(this.preset.dir, 'templates'), this.preset.overlays, new Set(filesBelow(templatesRoot))) : plan
     ).filter(keep);
+    checkPlan(this.root, [...files, { destination: '.yo-rc.json' }]);
+    const newYoRc = !existsSync(this.target('.yo-rc.json'));
+    if (this.pendingFolder && !this.dryRun) {
+      this.destinationRoot(this.root);
+      this.pendingFolder = false;
+    }
     const clashes: string[] = [];
     for (const file of files) {
-      const target = this.destinationPath(file.destination);
+      const target = this.target(file.destination);
       if (file.keepExisting && existsSync(target)) continue;
       try {
-        this.renderTemplate(file.template, file.destination, { ...data, ...file.extra });
+        this.renderTemplate(file.template, target, { ...data, ...file.extra });
       } catch (error) {
         const name = path.relative(this.preset?.dir ?? templatesRoot, file.template);
         throw new UsageError(`template ${name}: ${(error as Error).message.split('\n').filter(Boolean).join(' ')}`);
@@ -148,11 +213,20 @@ export abstract class DockergoGenerator extends Generator {
       }
       if (existsSync(target) && readFileSync(target, 'utf8') !== this.fs.read(target)) clashes.push(file.destination);
     }
-    if (clashes.length > 0 && !this.interactive && this.optionValue('force') !== true) {
+    if (clashes.length > 0 && !this.interactive && this.optionValue('force') !== true && !this.dryRun) {
       throw new UsageError(
         `${clashes.join(', ')} ${clashes.length === 1 ? 'exists' : 'exist'} with other content: run interactively to decide file by file, or add --force to overwrite`,
       );
     }
+    const yoRc = this.target('.yo-rc.json');
+    const all = this.fs.readJSON(yoRc, {}) as Record<string, unknown>;
+    this.fs.writeJSON(yoRc, { ...all, [this.rootGeneratorName()]: this.record(store, omit) });
+    if (newYoRc) reportAsCreated(this, yoRc);
+  }
+
+  /** After a dry run: say that nothing was written or run. */
+  protected reportDryRun(): void {
+    this.log(`\n--dry-run: nothing was written and nothing was run. Without --dry-run, the files above are written.\n`);
   }
 
   /** Runs a helper tool; a missing or failing tool is a warning, never a failed scaffold. */
@@ -163,6 +237,42 @@ export abstract class DockergoGenerator extends Generator {
       this.log.info(`\`${command} ${args.join(' ')}\` did not succeed (${why}); run it yourself`);
     }
   }
+}
+
+/** Lists compare as sets: a locked config list given in another order is the same list. */
+function comparable(value: unknown): string {
+  return JSON.stringify(Array.isArray(value) ? [...value].sort() : value);
+}
+
+/** A .yo-rc.json that is not a JSON object stops the run in one line (Yeoman's own parse error is a stack). */
+function checkYoRc(dir: string): void {
+  const file = path.join(dir, '.yo-rc.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new UsageError(`${file}: not valid JSON (${oneLine((error as Error).message)}): fix it, or delete it to start again from flags`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`${file}: must be a JSON object`);
+}
+
+/**
+ * Yeoman marks .yo-rc.json "force" whatever the disk holds, which reads like an overwrite
+ * on a first run: a new one is reported as "create", like every other new file.
+ */
+function reportAsCreated(generator: Generator, file: string): void {
+  const log = generator.env.adapter.log as unknown as Record<string, (path: string) => unknown>;
+  const force = log['force']!;
+  const relative = path.relative(process.cwd(), file);
+  log['force'] = function (this: unknown, shown: string) {
+    return (shown === relative ? log['create']! : force).call(this, shown);
+  };
 }
 
 function defaultContext(destination: string, known: Partial<Answers>): DefaultContext {

@@ -2,13 +2,11 @@
 // destination; a preset overlay replaces a template by putting a file at the same path.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { PlannedPath } from './plan.js';
 import type { TemplateData } from './template-data.js';
 
-export interface PlannedFile {
+export interface PlannedFile extends PlannedPath {
   template: string;
-  destination: string;
-  /** Skipped when the destination exists already (config stubs never overwrite user files). */
-  keepExisting?: boolean;
   executable?: boolean;
   /** Data for this file alone, beside the shared template data. */
   extra?: Record<string, unknown>;
@@ -29,6 +27,7 @@ export function projectFiles(data: TemplateData): PlannedFile[] {
       template: 'config.stub.ejs',
       destination: f.path,
       keepExisting: true,
+      source: '--config',
       extra: { configFile: f },
     })),
   ];

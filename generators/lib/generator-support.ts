@@ -119,8 +119,11 @@ function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext,
     return merged as Partial<Answers>;
   };
   const toText = spec.toText as (v: unknown) => string;
-  const defaultText = (answers: Record<string, unknown>): string =>
-    toText(known[spec.key] ?? presetDefaults[spec.key] ?? spec.defaultValue(ctx, sofar(answers)));
+  // A default that its own validator refuses (a folder named "aux") is not offered.
+  const defaultText = (answers: Record<string, unknown>): string | undefined => {
+    const value = toText(known[spec.key] ?? presetDefaults[spec.key] ?? spec.defaultValue(ctx, sofar(answers)));
+    return spec.check(value).ok ? value : undefined;
+  };
   return {
     type: spec.choices ? 'select' : 'input',
     name: spec.key,

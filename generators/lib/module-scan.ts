@@ -1,7 +1,12 @@
 // Reading an existing Go module: go.mod, its main packages, and what its build context needs.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// Which packages are main packages, and which files they build from, is asked of the go
+// command itself (`go list`), so build constraints, `//go:build ignore` generators and
+// `package main // import "…"` comments count exactly as they do for `go build`.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { execaSync } from 'execa';
 import { UsageError } from './answers.js';
+import { isGoVersionShape } from './validate.js';
 
 export interface MainPackage {
   /** "." or "./cmd/api". */
@@ -10,21 +15,37 @@ export interface MainPackage {
   healthcheck: boolean;
   /** Whether it defines a -config flag (then CMD can pass config files). */
   configFlag: boolean;
+  /** Why it cannot be built with CGO_ENABLED=0, if it cannot. */
+  needsCgo?: string;
 }
 
 export interface ModuleInfo {
   module: string;
-  /** The go directive, x.y or x.y.z. */
-  goVersion: string;
+  /** go.mod's toolchain version, else its go directive; undefined when it has neither. */
+  goVersion: string | undefined;
+  /** Every main package, root first. */
   mains: MainPackage[];
+  /** The mains a run picks from without --main: the root's and cmd/*'s. */
+  candidates: MainPackage[];
   /** .dockerignore allow-list lines after "*", from the module's real layout. */
   dockerignore: string[];
+  /** Folders of local `replace` targets inside the module (their go.mod is needed before `go mod download`). */
+  localReplaces: string[];
+  /** vendor/modules.txt exists: the build uses -mod=vendor and downloads nothing. */
+  vendor: boolean;
 }
 
-/** Folders Go itself ignores, and ones that never hold the module's code. */
-const SKIP = (name: string): boolean => name.startsWith('.') || name.startsWith('_') || name === 'testdata' || name === 'node_modules';
+/** A path element that can reach a Dockerfile, Makefile or .dockerignore as it is. */
+const SAFE_ELEMENT = /^[A-Za-z0-9._+~-]+$/;
 
-export function readGoMod(root: string): { module: string; goVersion: string } {
+export interface GoMod {
+  module: string;
+  goVersion: string | undefined;
+  /** Local replacement paths, as written ("./lib", "../x"). */
+  replaces: string[];
+}
+
+export function readGoMod(root: string): GoMod {
   const file = path.join(root, 'go.mod');
   if (!existsSync(file)) {
     throw new UsageError(
@@ -32,79 +53,194 @@ export function readGoMod(root: string): { module: string; goVersion: string } {
     );
   }
   const text = readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '');
-  const module = /^\s*module\s+"?([^\s"]+)"?\s*$/m.exec(text)?.[1];
+  const module = /^\s*module\s+(?:"([^"]+)"|(\S+))\s*$/m.exec(text);
   if (!module) throw new UsageError(`${file}: no module line`);
-  const goVersion = /^\s*go\s+([0-9]+\.[0-9]+(?:\.[0-9]+)?)\s*$/m.exec(text)?.[1] ?? '';
-  if (!goVersion) throw new UsageError(`${file}: no go directive (e.g. "go 1.26")`);
-  return { module, goVersion };
+  const version = (directive: string): string | undefined => {
+    const found = new RegExp(`^\\s*${directive}\\s+(\\S+)\\s*$`, 'm').exec(text)?.[1]?.replace(/^go(?=[0-9])/, '');
+    if (found !== undefined && !isGoVersionShape(found)) {
+      throw new UsageError(`${file}: ${directive} ${JSON.stringify(found)} is not a Go version (x.y, x.y.z or x.yrcN)`);
+    }
+    return found;
+  };
+  // Go reads a module with no go directive as go 1.16; the builder then follows the default.
+  const goVersion = version('toolchain') ?? version('go');
+  return { module: module[1] ?? module[2]!, goVersion, replaces: localReplaces(text) };
 }
 
-/** Non-test .go files directly in dir. */
-function goFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.go') && !e.name.endsWith('_test.go'))
-    .map((e) => path.join(dir, e.name));
+/** The right-hand sides of `replace` directives that are file paths (single-line and block form). */
+function localReplaces(gomod: string): string[] {
+  const lines: string[] = [];
+  for (const m of gomod.matchAll(/^\s*replace\s*\(([^)]*)\)/gm)) lines.push(...m[1]!.split('\n'));
+  for (const m of gomod.matchAll(/^\s*replace\s+([^(\n].*)$/gm)) lines.push(m[1]!);
+  return lines
+    .map((l) => /=>\s*(?:"([^"]+)"|(\S+))/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => m[1] ?? m[2]!)
+    .filter((target) => target.startsWith('./') || target.startsWith('../') || target.startsWith('/') || target === '.' || target === '..');
 }
 
-const PACKAGE_MAIN = /^\s*package\s+main\s*$/m;
+interface ListedPackage {
+  Dir: string;
+  ImportPath: string;
+  Name: string;
+  GoFiles?: string[];
+  CgoFiles?: string[];
+  SFiles?: string[];
+  SysoFiles?: string[];
+  EmbedPatterns?: string[];
+  TestEmbedPatterns?: string[];
+  XTestEmbedPatterns?: string[];
+  Module?: { Main?: boolean };
+  Error?: { Err: string };
+}
+
+/** `go list -json` in the module, as the image builds it: linux, with or without cgo. */
+function goList(root: string, cgo: boolean, args: string[]): ListedPackage[] | undefined {
+  const fields = 'Dir,ImportPath,Name,GoFiles,CgoFiles,SFiles,SysoFiles,EmbedPatterns,TestEmbedPatterns,XTestEmbedPatterns,Module,Error';
+  let result;
+  try {
+    result = execaSync('go', ['list', '-e', `-json=${fields}`, ...args], {
+      cwd: root,
+      reject: false,
+      timeout: 120_000,
+      env: { GOOS: 'linux', CGO_ENABLED: cgo ? '1' : '0', GOWORK: 'off' },
+    });
+  } catch {
+    return undefined;
+  }
+  if ((result.exitCode === undefined || result.exitCode !== 0) && String(result.stdout).trim() === '') {
+    if (result.exitCode === undefined) return undefined;
+    throw new UsageError(`\`go list\` cannot read this module: ${String(result.stderr).trim().split('\n')[0]}`);
+  }
+  // go list -json prints one object after another.
+  return JSON.parse(`[${String(result.stdout).replace(/\}\n\{/g, '},{')}]`) as ListedPackage[];
+}
+
 const flagDefined = (source: string, name: string): boolean =>
   new RegExp(`\\.(?:Bool|BoolVar|String|StringVar|Func|Var)\\s*\\((?:[^()]|\\([^()]*\\))*"${name}"`).test(source);
 
-function mainAt(root: string, rel: string): MainPackage | undefined {
-  const dir = path.join(root, rel);
-  if (!existsSync(dir)) return undefined;
-  const sources = goFiles(dir).map((f) => readFileSync(f, 'utf8'));
-  if (!sources.some((s) => PACKAGE_MAIN.test(s))) return undefined;
-  const all = sources.join('\n');
-  return { pkg: rel === '' ? '.' : `./${rel}`, healthcheck: flagDefined(all, 'healthcheck'), configFlag: flagDefined(all, 'config') };
+/** "./cmd/api" for a package folder; refused when the path cannot be written safely (Go refuses such import paths anyway). */
+function packagePattern(root: string, dir: string): string {
+  const rel = path.relative(root, dir).split(path.sep).join('/');
+  if (rel === '') return '.';
+  for (const element of rel.split('/')) {
+    if (!SAFE_ELEMENT.test(element)) throw new UsageError(`main package folder ${JSON.stringify(rel)}: must be letters, digits and . _ + ~ - only`);
+  }
+  return `./${rel}`;
 }
 
 export function scanModule(root: string): ModuleInfo {
-  const { module, goVersion } = readGoMod(root);
-  const mains: MainPackage[] = [];
-  const rootMain = mainAt(root, '');
-  if (rootMain) mains.push(rootMain);
-  const cmd = path.join(root, 'cmd');
-  if (existsSync(cmd)) {
-    for (const entry of readdirSync(cmd, { withFileTypes: true }).filter((e) => e.isDirectory() && !SKIP(e.name)).sort((a, b) => a.name.localeCompare(b.name))) {
-      const found = mainAt(root, `cmd/${entry.name}`);
-      if (found) mains.push(found);
-    }
+  const gomod = readGoMod(root);
+  refuseUnsupported(root, gomod);
+  const withCgo = goList(root, true, ['-find', './...']);
+  if (withCgo === undefined) {
+    throw new UsageError('dockergo:docker asks the go command which packages are main packages, and `go` is not on PATH: install Go (https://go.dev/dl/)');
   }
-  return { module, goVersion, mains, dockerignore: allowList(root) };
+  const withoutCgo = new Map((goList(root, false, ['-find', './...']) ?? []).map((p) => [p.ImportPath, p]));
+  const mains: MainPackage[] = withCgo
+    .filter((p) => p.Name === 'main')
+    .map((p) => {
+      const sources = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])].map((f) => readFileSync(path.join(p.Dir, f), 'utf8')).join('\n');
+      const pure = withoutCgo.get(p.ImportPath);
+      const needsCgo = (p.CgoFiles?.length ?? 0) > 0 && (pure === undefined || pure.Name !== 'main') ? `${p.CgoFiles![0]} imports "C"` : undefined;
+      return {
+        pkg: packagePattern(root, p.Dir),
+        healthcheck: flagDefined(sources, 'healthcheck'),
+        configFlag: flagDefined(sources, 'config'),
+        ...(needsCgo ? { needsCgo } : {}),
+      };
+    })
+    .sort((a, b) => (a.pkg === '.' ? -1 : b.pkg === '.' ? 1 : a.pkg.localeCompare(b.pkg)));
+  const candidates = mains.filter((m) => m.pkg === '.' || /^\.\/cmd\/[^/]+$/.test(m.pkg));
+  const vendor = existsSync(path.join(root, 'vendor', 'modules.txt'));
+  const localReplaces = gomod.replaces.map((r) => path.posix.normalize(r).replace(/\/$/, ''));
+  return {
+    module: gomod.module,
+    goVersion: gomod.goVersion,
+    mains,
+    candidates,
+    dockerignore: allowList(root, withCgo, localReplaces, vendor),
+    localReplaces,
+    vendor,
+  };
 }
 
-/** "!go.mod", "!go.sum", "!*.go", each top-level folder that holds Go code, embedded files, vendor/. */
-function allowList(root: string): string[] {
+/**
+ * Why a package cannot be built with CGO_ENABLED=0: a package of this module that it imports
+ * has only cgo files. Undefined when it can (or when the go command cannot tell offline).
+ */
+export function cgoDependency(root: string, pkg: string): string | undefined {
+  const deps = goList(root, false, ['-deps', pkg]) ?? [];
+  const excluded = deps.find((p) => p.Module?.Main === true && /build constraints exclude all Go files/.test(p.Error?.Err ?? ''));
+  return excluded ? `it imports ${excluded.ImportPath}, which has only cgo files` : undefined;
+}
+
+/** Layouts the image build cannot take: refused in one line that says what to do. */
+function refuseUnsupported(root: string, gomod: GoMod): void {
+  if (existsSync(path.join(root, 'go.work'))) {
+    throw new UsageError(
+      'go.work: this folder is a Go workspace, and an image builds one module with only its own folder: ' +
+        'run dockergo:docker in the folder of the module that holds the program, and make it build with GOWORK=off ' +
+        '(a require and replace for each workspace module it needs)',
+    );
+  }
+  for (const target of gomod.replaces) {
+    const normal = path.posix.normalize(target);
+    if (normal.startsWith('/') || normal === '..' || normal.startsWith('../') || normal === '.') {
+      throw new UsageError(
+        `go.mod replaces a module with ${JSON.stringify(target)}, outside this module's folder, which is all the image build sees: ` +
+          'move that module into this folder (e.g. ./third_party/x), or publish it and drop the replace',
+      );
+    }
+    if (!normal.split('/').every((e) => SAFE_ELEMENT.test(e))) {
+      throw new UsageError(`go.mod replace target ${JSON.stringify(target)}: must be letters, digits and . _ + ~ - only`);
+    }
+    if (!existsSync(path.join(root, normal, 'go.mod'))) {
+      throw new UsageError(`go.mod replaces a module with ${JSON.stringify(target)}, which has no go.mod: add one, or fix the path`);
+    }
+  }
+}
+
+/**
+ * "!go.mod", "!go.sum", "!*.go", the root's assembly and .syso files, each top-level folder that
+ * holds the module's code, embedded files, a root testdata/, local replace targets and vendor/.
+ */
+function allowList(root: string, packages: readonly ListedPackage[], replaces: readonly string[], vendor: boolean): string[] {
   const lines = new Set(['!go.mod', '!go.sum', '!*.go']);
-  const visit = (rel: string): void => {
-    const dir = path.join(root, rel);
-    const files = readdirSync(dir, { withFileTypes: true });
-    const hasGo = files.some((e) => e.isFile() && e.name.endsWith('.go'));
-    if (hasGo && rel !== '') lines.add(`!${rel.split('/')[0]}/`);
-    for (const file of files.filter((e) => e.isFile() && e.name.endsWith('.go'))) {
-      for (const pattern of embedPatterns(readFileSync(path.join(dir, file.name), 'utf8'))) {
-        const full = path.posix.join(rel, pattern);
-        lines.add(full.includes('/') ? `!${full.split('/')[0]}/` : `!${full}`);
-      }
+  const top = (rel: string): string => `!${rel.split('/')[0]}/`;
+  for (const p of packages) {
+    const rel = path.relative(root, p.Dir).split(path.sep).join('/');
+    if (rel.startsWith('..') || rel.split('/')[0] === 'vendor') continue;
+    if (rel !== '') lines.add(safeLine(top(rel), p.Dir));
+    if (rel === '') {
+      if ((p.SFiles ?? []).length > 0) lines.add('!*.s');
+      if ((p.SysoFiles ?? []).length > 0) lines.add('!*.syso');
     }
-    for (const sub of files.filter((e) => e.isDirectory() && !SKIP(e.name) && !(rel === '' && e.name === 'vendor'))) {
-      visit(rel === '' ? sub.name : `${rel}/${sub.name}`);
+    for (const pattern of [...(p.EmbedPatterns ?? []), ...(p.TestEmbedPatterns ?? []), ...(p.XTestEmbedPatterns ?? [])]) {
+      const full = path.posix.join(rel, pattern.replace(/^all:/, ''));
+      lines.add(safeLine(full.includes('/') ? top(full) : `!${full}`, `//go:embed ${pattern} in ${rel || '.'}`));
     }
-  };
-  visit('');
-  if (existsSync(path.join(root, 'vendor', 'modules.txt'))) lines.add('!vendor/');
+  }
+  if (isDir(path.join(root, 'testdata'))) lines.add('!testdata/');
+  for (const target of replaces) lines.add(safeLine(top(target), `replace => ${target}`));
+  if (vendor) lines.add('!vendor/');
   const [mod, sum, go, ...rest] = lines;
   return [mod!, sum!, go!, ...rest.sort()];
 }
 
-/** The patterns of every //go:embed line in a Go file (quoted or not, "all:" prefix dropped). */
-export function embedPatterns(source: string): string[] {
-  const out: string[] = [];
-  for (const m of source.matchAll(/^\s*\/\/go:embed\s+(.+)$/gm)) {
-    for (const word of m[1]!.match(/"[^"]*"|`[^`]*`|\S+/g) ?? []) {
-      out.push(word.replace(/^["`]|["`]$/g, '').replace(/^all:/, ''));
-    }
+/**
+ * A .dockerignore line from a name found in the user's tree. Line breaks or backslashes would
+ * change its meaning; Go refuses such names for packages and embedded files anyway.
+ */
+function safeLine(line: string, from: string): string {
+  if (/[\p{Cc}\\]/u.test(line)) throw new UsageError(`${from}: ${JSON.stringify(line.slice(1))} holds a control character or backslash, which no .dockerignore line can carry`);
+  return line;
+}
+
+function isDir(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
   }
-  return out;
 }

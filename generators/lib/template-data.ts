@@ -66,6 +66,10 @@ export interface TemplateData {
   images: ImageRefs;
   /** Extra OCI labels (key to value) beyond the generated ones. */
   labels: Record<string, string>;
+  /** Folders of local `replace` targets, copied before `go mod download` (which reads their go.mod). */
+  localReplaces: string[];
+  /** Dependencies come from vendor/ (-mod=vendor): no download step. */
+  vendor: boolean;
   /** ENTRYPOINT and CMD of the runtime image, as JSON arrays. */
   entrypoint: string;
   cmd: string;
@@ -79,6 +83,10 @@ export interface ExistingProgram {
   healthcheck: boolean;
   /** The program defines -config. */
   configFlag: boolean;
+  /** Folders of local `replace` targets inside the module. */
+  localReplaces?: string[];
+  /** The module vendors its dependencies (vendor/modules.txt). */
+  vendor?: boolean;
 }
 
 export interface DataOptions {
@@ -88,7 +96,7 @@ export interface DataOptions {
   labels?: Record<string, string>;
 }
 
-const SHELL_WORD = /^[A-Za-z0-9._/:=@%+,-]+$/;
+const SHELL_WORD = /^[A-Za-z0-9._/:=@%+,~-]+$/;
 
 /** Values that land in build.sh or the Makefile must be plain shell words. */
 function shellWord(value: string, what: string): string {
@@ -99,7 +107,7 @@ function shellWord(value: string, what: string): string {
 export function toTemplateData(answers: Answers, options: DataOptions): TemplateData {
   const name = shellWord(answers.name, 'name');
   const existing = options.existing;
-  const mainPackage = existing?.mainPackage ?? (answers.layout === 'cmd' ? `./cmd/${name}` : '.');
+  const mainPackage = shellWord(existing?.mainPackage ?? (answers.layout === 'cmd' ? `./cmd/${name}` : '.'), 'main package');
   const mainDir = mainPackage === '.' ? '' : mainPackage.slice(2);
   const configDir = `/etc/${name}`;
   const binaryPath = `/usr/local/bin/${name}`;
@@ -141,6 +149,8 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     dockerignore: [...new Set([...(existing?.dockerignore ?? sourceLines(answers.layout)), ...answers.config.map((c) => `!${c}`)])],
     images,
     labels: { ...options.labels },
+    localReplaces: (existing?.localReplaces ?? []).map((dir) => shellWord(dir, 'replace folder')),
+    vendor: existing?.vendor ?? false,
     // A service takes its config flags as overridable CMD defaults. A cli's CMD is SRC DST,
     // which users replace on every run, so its config flags stay in ENTRYPOINT.
     entrypoint: jsonArray(isService ? [binaryPath] : [binaryPath, ...configArgs]),

@@ -2,6 +2,8 @@
 // answer, answers file, preset) and returns either the normalised value or the rule
 // it broke. Prompts, flags, answers files and presets all call these.
 
+import { LATEST_PATCH, NEWEST_MINOR, OLDEST_MINOR, RELEASES_CHECKED } from './go-releases.js';
+
 export type Checked<T> = { ok: true; value: T } | { ok: false; rule: string };
 
 const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
@@ -15,17 +17,31 @@ const windowsReserved = new Set([
 ]);
 
 export const MODULE_RULE =
-  'a Go module path: slash-separated elements of letters, digits and . _ ~ -, none empty, "." or "..", ' +
-  'none ending with a dot, no leading or trailing slash, and a major-version suffix only as /v2 or higher';
+  'a Go module path: slash-separated elements of letters, digits and . _ ~ + -, none empty, "." or "..", ' +
+  'none ending with a dot or named con, prn, aux, nul, com1-9 or lpt1-9 (reserved on Windows), ' +
+  'no leading dash or slash, no trailing slash, a major-version suffix only as /v2 or higher, ' +
+  'and no standard-library path such as fmt or net/http';
 
-/** Go's import-path rules for a module path, as `go mod init` accepts them. */
+/** First elements of the standard library's packages (`go list std`), and Go's own reserved std and cmd. */
+const STD_ROOTS = new Set([
+  'archive', 'bufio', 'bytes', 'cmp', 'compress', 'container', 'context', 'crypto', 'database', 'debug', 'embed',
+  'encoding', 'errors', 'expvar', 'flag', 'fmt', 'go', 'hash', 'html', 'image', 'index', 'internal', 'io', 'iter',
+  'log', 'maps', 'math', 'mime', 'net', 'os', 'path', 'plugin', 'reflect', 'regexp', 'runtime', 'slices', 'sort',
+  'strconv', 'strings', 'structs', 'sync', 'syscall', 'testing', 'text', 'time', 'unicode', 'unique', 'unsafe',
+  'vendor', 'weak', 'std', 'cmd', 'builtin', 'C',
+]);
+
+/**
+ * Go's rules for a module path, as `go mod init` accepts them, and one more: a path that
+ * `go mod init` takes but that cannot build (a standard-library path: "ambiguous import").
+ */
 export function checkModule(raw: string): Checked<string> {
   const path = raw.trim();
   if (path === '') return fail('must not be empty');
-  if (path.startsWith('/') || path.endsWith('/')) return fail(MODULE_RULE);
-  for (const elem of path.split('/')) {
-    if (!checkPathElement(elem)) return fail(MODULE_RULE);
-  }
+  if (path.startsWith('/') || path.endsWith('/') || path.startsWith('-')) return fail(MODULE_RULE);
+  const elems = path.split('/');
+  if (!elems.every(checkPathElement)) return fail(MODULE_RULE);
+  if (!elems[0]!.includes('.') && STD_ROOTS.has(elems[0]!)) return fail(MODULE_RULE);
   if (!majorSuffixOk(path)) return fail(MODULE_RULE);
   return ok(path);
 }
@@ -33,9 +49,13 @@ export function checkModule(raw: string): Checked<string> {
 function checkPathElement(elem: string): boolean {
   if (elem === '' || /^\.+$/.test(elem)) return false;
   if (elem.endsWith('.')) return false;
-  if (!/^[A-Za-z0-9._~-]+$/.test(elem)) return false;
-  const short = elem.split('.')[0]!.toLowerCase();
-  return !windowsReserved.has(short);
+  if (!/^[A-Za-z0-9._~+-]+$/.test(elem)) return false;
+  return !isWindowsReserved(elem);
+}
+
+/** Go refuses these as path elements (the part before the first dot), whatever the case. */
+function isWindowsReserved(elem: string): boolean {
+  return windowsReserved.has(elem.split('.')[0]!.toLowerCase());
 }
 
 // Mirrors module.SplitPathVersion: a trailing /vN must have N >= 2, with no leading zero or dot.
@@ -54,21 +74,27 @@ export function moduleBase(module: string): string {
 }
 
 export const NAME_RULE =
-  'a lowercase name: a letter or digit, then letters, digits, ".", "_" or "-", at most 63 characters';
+  'a lowercase name that is also an image name: letters and digits, in runs joined by one ".", one or two "_", ' +
+  'or "-"s, at most 63 characters, and not testdata, vendor or a name reserved on Windows (con, aux, nul, ...)';
+
+// The path component of an image reference (distribution's reference grammar).
+const IMAGE_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+// Names Go gives a meaning to as a folder (cmd/<name> under --layout cmd).
+const GO_SPECIAL_DIRS = new Set(['testdata', 'vendor']);
 
 export function checkName(raw: string): Checked<string> {
   const name = raw.trim();
-  return /^[a-z0-9][a-z0-9._-]{0,62}$/.test(name) ? ok(name) : fail(NAME_RULE);
+  const good = name.length <= 63 && IMAGE_COMPONENT.test(name) && !GO_SPECIAL_DIRS.has(name) && !isWindowsReserved(name);
+  return good ? ok(name) : fail(NAME_RULE);
 }
 
-/** Turns any text into something checkName accepts (used for defaults only). */
+/** Turns any text into a name in the image-name grammar (used for defaults, which are then checked like flags). */
 export function toName(text: string): string {
   const cleaned = text
     .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+/, '')
+    .replace(/[^a-z0-9]+/g, (sep) => (sep === '.' || sep === '_' || sep === '__' || /^-+$/.test(sep) ? sep : '-'))
     .slice(0, 63)
-    .replace(/[._-]+$/, '');
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   return cleaned === '' ? 'app' : cleaned;
 }
 
@@ -95,13 +121,20 @@ export function checkChoice<T extends string>(choices: readonly T[]) {
 }
 
 export const GOPROXY_RULE =
-  'Go\'s GOPROXY list: entries separated by "," or "|", each "direct", "off", or an https://, http:// ' +
-  'or file:// URL of letters, digits and . _ ~ : / @ % + -';
+  'Go\'s GOPROXY list: entries separated by "," or "|", each "direct", "off", or a proxy URL (https:// when no ' +
+  'scheme is given; http:// and file:// too) of letters, digits and . _ ~ : / % + -';
 
+export const GOPROXY_SECRET_RULE =
+  'a GOPROXY without credentials (user:password@ would be written into the Dockerfile, README and .yo-rc.json): ' +
+  'put them in a netrc file, which build.sh passes as the netrc build secret (NETRC_FILE, default ~/.netrc)';
+
+/** Go's GOPROXY grammar: empty entries are skipped, a URL without a scheme is https. */
 export function checkGoproxy(raw: string): Checked<string> {
   const value = raw.trim();
-  if (value === '') return fail(GOPROXY_RULE);
-  for (const entry of value.split(/[,|]/)) {
+  const entries = value.split(/[,|]/).filter((e) => e !== '');
+  if (entries.length === 0) return fail(GOPROXY_RULE);
+  for (const entry of entries) {
+    if (/^(?:[a-z]+:\/\/)?[^/]*@/i.test(entry)) return fail(GOPROXY_SECRET_RULE);
     if (!goproxyEntryOk(entry)) return fail(GOPROXY_RULE);
   }
   return ok(value);
@@ -109,11 +142,12 @@ export function checkGoproxy(raw: string): Checked<string> {
 
 function goproxyEntryOk(entry: string): boolean {
   if (entry === 'direct' || entry === 'off') return true;
-  const m = /^(https?|file):\/\/([A-Za-z0-9._~:/@%+-]*)$/.exec(entry);
-  if (!m) return false;
+  // A scheme, when given, is one Go fetches from; without one, Go reads the entry as https.
+  const m = /^(?:(https?|file):\/\/)?([A-Za-z0-9._~:/%+-]*)$/i.exec(entry);
+  if (!m || (m[1] === undefined && entry.includes('://'))) return false;
   const rest = m[2]!;
   // A network URL needs a host; a file URL needs an absolute path.
-  return m[1] === 'file' ? rest.startsWith('/') : /^[A-Za-z0-9]/.test(rest);
+  return m[1]?.toLowerCase() === 'file' ? rest.startsWith('/') : /^[A-Za-z0-9]/.test(rest);
 }
 
 export const GOPRIVATE_RULE =
@@ -127,8 +161,22 @@ export function checkGoprivate(raw: string): Checked<string> {
 }
 
 export const CONFIG_RULE =
-  'relative paths inside the project, of letters, digits and . _ / -, with no "..", "." or empty element, ' +
-  'no element starting with "-", and none that is a file the generator writes';
+  'relative paths inside the project, of letters, digits and . _ / -, with no ".." element, no element starting with "-" ' +
+  'or over 255 bytes, none that is a file the generator writes, go.work, under bin/ (make clean deletes it), ' +
+  'or a Go build input or output (.go, .s, .c, .h, .syso, .test ...)';
+
+export const CONFIG_SECRET_RULE =
+  'a path that is not a credential file or under .git/ (config files are copied into the image): ' +
+  'pass credentials at build time as the netrc build secret (NETRC_FILE), or at run time by mounting them';
+
+// Files the go command reads or writes beside the code: a config file by one of these names
+// would change the build, be compiled, or be deleted by `make clean`.
+const GO_BUILD_FILE = /\.(go|s|S|sx|c|cc|cpp|cxx|h|hh|hpp|hxx|m|f|F|for|f90|swig|swigcxx|syso|test)$/;
+// Folders and files that hold credentials: never copied into an image.
+const CREDENTIALS = new Set([
+  '.git', '.netrc', '_netrc', '.git-credentials', '.ssh', '.gnupg', '.aws', '.docker', '.kube', '.npmrc', '.pypirc', '.pgpass',
+  'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519',
+]);
 
 /** Splits repeated and comma-separated values into a clean, de-duplicated list. */
 export function splitList(raw: string | readonly string[] | undefined): string[] {
@@ -137,31 +185,52 @@ export function splitList(raw: string | readonly string[] | undefined): string[]
   return [...new Set(parts.map((p) => p.trim()).filter((p) => p !== ''))];
 }
 
+/** Config file paths, normalised ("./a//b" is "a/b"). */
 export function checkConfigFiles(raw: string | readonly string[], reserved: ReadonlySet<string>): Checked<string[]> {
-  const files = splitList(raw);
+  const files = splitList(raw).map(normalisePath);
   for (const file of files) {
-    if (!configPathOk(file) || reserved.has(file) || file.endsWith('.go')) {
-      return fail(CONFIG_RULE);
-    }
+    if (file.split('/').some((e) => CREDENTIALS.has(e))) return fail(CONFIG_SECRET_RULE);
+    const first = file.split('/')[0]!;
+    const bad = !configPathOk(file) || reserved.has(file) || GO_BUILD_FILE.test(file) || first === 'bin' || /^go\.work(\.sum)?$/.test(file);
+    if (bad) return fail(CONFIG_RULE);
   }
-  return ok(files);
+  return ok([...new Set(files)]);
+}
+
+/** Drops "." elements and repeated slashes, which name the same file. */
+function normalisePath(file: string): string {
+  if (file.startsWith('/')) return file;
+  return file.split('/').filter((e, i, all) => e !== '.' && (e !== '' || i === all.length - 1)).join('/');
 }
 
 function configPathOk(file: string): boolean {
   if (!/^[A-Za-z0-9._/-]+$/.test(file)) return false;
-  return file.split('/').every((e) => e !== '' && e !== '.' && e !== '..' && !e.startsWith('-'));
+  return file.split('/').every((e) => e !== '' && e !== '..' && !e.startsWith('-') && Buffer.byteLength(e) <= 255);
 }
 
-export const GO_VERSION_RULE = 'a Go release as x.y or x.y.z, Go 1.22 or newer (the generated code uses 1.22 routing patterns)';
+export const GO_VERSION_RULE =
+  `a Go release that exists, as x.y, x.y.z or x.yrcN, from 1.${OLDEST_MINOR} (the generated code uses 1.22 routing ` +
+  `patterns) to 1.${NEWEST_MINOR}.${LATEST_PATCH[NEWEST_MINOR]} (the newest this generator knows, as of ${RELEASES_CHECKED})`;
 
+const GO_VERSION_SHAPE = /^1\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*)|(rc|beta)([1-9]))?$/;
+
+/** A Go release, checked against the table of releases (go-releases.ts). */
 export function checkGoVersion(raw: string): Checked<string> {
   const value = raw.trim().replace(/^go/, '');
-  const m = /^([1-9][0-9]*)\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?$/.exec(value);
+  const m = GO_VERSION_SHAPE.exec(value);
   if (!m) return fail(GO_VERSION_RULE);
-  const major = Number(m[1]);
-  const minor = Number(m[2]);
-  if (major < 1 || (major === 1 && minor < 22)) return fail(GO_VERSION_RULE);
+  const latest = LATEST_PATCH[Number(m[1])];
+  if (latest === undefined) return fail(GO_VERSION_RULE);
+  if (m[2] !== undefined && Number(m[2]) > latest) return fail(GO_VERSION_RULE);
   return ok(value);
+}
+
+/**
+ * A version read from a module's go.mod: any well-formed Go version (the module's own, older
+ * or newer than this generator knows). It lands in the Dockerfile, so the shape is strict.
+ */
+export function isGoVersionShape(value: string): boolean {
+  return /^[1-9][0-9]*\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?(?:(rc|beta)[1-9][0-9]*)?$/.test(value);
 }
 
 export const IMAGE_RULE =

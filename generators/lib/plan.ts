@@ -1,0 +1,84 @@
+// Plan, then write: every path a run will write is checked against the others and against
+// the disk before the first byte is written, so bad input can never half-write a project.
+import { lstatSync, statSync, type Stats } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from './answers.js';
+
+/** Linux's limits: NAME_MAX for one path element, PATH_MAX for a whole path. */
+export const NAME_MAX = 255;
+export const PATH_MAX = 4095;
+
+export interface PlannedPath {
+  /** "/"-separated, relative to the project root. */
+  destination: string;
+  /** The input that chose this path, for the error (e.g. "--config"); built-in files have none. */
+  source?: string;
+  /** A file kept when it exists (config stubs): an existing file is fine, a folder is not. */
+  keepExisting?: boolean;
+}
+
+/** The entry itself (lstat), or what a link points to (stat, for folders on the way). */
+function stat(file: string, follow = true): Stats | undefined {
+  try {
+    return follow ? statSync(file) : lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+const named = (p: PlannedPath): string => (p.source ? `${p.source} ${p.destination}` : p.destination);
+
+/** The project folder itself: no element too long, and nothing in the way that is not a folder. */
+export function checkFolder(folder: string, where: string): string {
+  const absolute = path.resolve(folder);
+  const tooLong = absolute.split(path.sep).find((e) => Buffer.byteLength(e) > NAME_MAX);
+  if (tooLong !== undefined) throw new UsageError(`${where}: ${JSON.stringify(folder)}: a path element is over ${NAME_MAX} bytes`);
+  if (Buffer.byteLength(absolute) > PATH_MAX - 256) throw new UsageError(`${where}: ${JSON.stringify(folder)}: the path is too long to hold a project`);
+  for (let dir = absolute; ; dir = path.dirname(dir)) {
+    const found = stat(dir);
+    if (found && !found.isDirectory()) {
+      throw new UsageError(`${where}: ${JSON.stringify(folder)}: ${dir} is a file, not a folder`);
+    }
+    if (found || path.dirname(dir) === dir) break;
+  }
+  return absolute;
+}
+
+/**
+ * Checks a plan before anything is written: each path's length, one path under another
+ * (a file where a folder must go), and the disk (a folder where a file goes, or a file
+ * where a folder goes). Throws one line naming the input that chose the bad path.
+ */
+export function checkPlan(root: string, plan: readonly PlannedPath[]): void {
+  const byDestination = new Map(plan.map((p) => [p.destination, p]));
+  for (const p of plan) {
+    const elements = p.destination.split('/');
+    const long = elements.find((e) => Buffer.byteLength(e) > NAME_MAX);
+    if (long !== undefined) throw new UsageError(`${named(p)}: the element ${JSON.stringify(long.slice(0, 40) + '…')} is over ${NAME_MAX} bytes`);
+    if (Buffer.byteLength(path.join(root, p.destination)) > PATH_MAX) throw new UsageError(`${named(p)}: the path is over ${PATH_MAX} bytes`);
+    // A planned file at a folder of this path: "cmd" beside "cmd/app/main.go".
+    for (let i = 1; i < elements.length; i++) {
+      const parent = byDestination.get(elements.slice(0, i).join('/'));
+      if (parent) {
+        const culprit = parent.source ? parent : p;
+        const other = culprit === p ? parent : p;
+        throw new UsageError(`${named(culprit)}: clashes with ${other.destination}, which is written too: a file cannot also be a folder; choose another path`);
+      }
+    }
+    checkOnDisk(root, p);
+  }
+}
+
+function checkOnDisk(root: string, p: PlannedPath): void {
+  const elements = p.destination.split('/');
+  for (let i = 1; i < elements.length; i++) {
+    const dir = elements.slice(0, i).join('/');
+    const found = stat(path.join(root, dir));
+    if (found === undefined) return;
+    if (!found.isDirectory()) throw new UsageError(`${named(p)}: ${dir} is a file in the project, so nothing can be written below it`);
+  }
+  const found = stat(path.join(root, p.destination), false);
+  if (found?.isDirectory()) throw new UsageError(`${named(p)}: is a folder in the project, not a file`);
+  if (found?.isSymbolicLink()) throw new UsageError(`${named(p)}: is a symbolic link in the project: the generator writes only regular files`);
+  if (found && !found.isFile()) throw new UsageError(`${named(p)}: is not a regular file`);
+}
