@@ -301,6 +301,43 @@ describe('dockergo:app on prompts', () => {
   });
 });
 
+describe('dockergo:app on prompts, at the edges', () => {
+  /** Runs with scripted answers; returns what each question offered as its default, and the printed lines. */
+  async function offered(dir: string, answers: Record<string, unknown>) {
+    const defaults: Record<string, unknown> = {};
+    const printed: string[] = [];
+    await runApp(dir, { yes: false, skipInstall: true, goVersion: '1.26.8' })
+      .withAnswers(answers, {
+        callback(answer, { question }) {
+          const q = question as { name: string; default?: unknown };
+          defaults[q.name] = typeof q.default === 'function' ? (q.default as (a: object) => unknown)({}) : q.default;
+          return answer;
+        },
+      })
+      .onGenerator((generator) => {
+        const g = generator as unknown as { log: (...a: unknown[]) => unknown };
+        g.log = new Proxy(g.log, { apply: (target, self, args) => (printed.push(String(args[0])), Reflect.apply(target, self, args)) });
+      });
+    return { defaults, printed: printed.join('\n') };
+  }
+
+  it('a default its validator refuses (a folder named aux) is not offered', async () => {
+    const dir = path.join(tempDir(), 'aux');
+    mkdirSync(dir);
+    const { defaults } = await offered(dir, { module: 'example.com/auxiliary' });
+    assert.equal(defaults['module'], undefined);
+    assert.equal(defaults['name'], 'auxiliary');
+  });
+
+  it('the equivalent command after a cli run carries no --port, which a cli ignores', async () => {
+    const { printed } = await offered(tempDir(), { module: 'example.com/tool', kind: 'cli' });
+    const command = printed.split('\n').find((l) => l.trim().startsWith('generator-dockergo --yes'));
+    assert.ok(command, printed);
+    assert.match(command, /--kind cli/);
+    assert.doesNotMatch(command, /--port/);
+  });
+});
+
 describe('interactivity', () => {
   it('--yes turns prompts off, --no-yes on; otherwise a TTY without CI prompts', () => {
     assert.equal(isInteractive({ yes: true }, {}, true), false);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
 import { shopModule } from './support/modules.js';
+import { packedPackage } from './support/packed.js';
 import { cleanup, listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
 
 const NOBODY = 65534;
@@ -15,14 +16,8 @@ describe('the packed package', function () {
   let bin = '';
 
   before(async () => {
-    prefix = tempDir('dockergo-prefix-');
-    chmodSync(prefix, 0o755);
-    const pack = await execa('npm', ['pack', '--silent', '--pack-destination', prefix], { cwd: PACKAGE_ROOT });
-    const tarball = path.join(prefix, pack.stdout.trim().split('\n').at(-1)!);
-    await execa('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--omit=dev', tarball, 'yo@7'], { cwd: prefix });
-    bin = path.join(prefix, 'node_modules/.bin/generator-dockergo');
+    ({ prefix, bin } = await packedPackage());
   });
-  after(() => cleanup(prefix));
 
   it('ships compiled JS, every template and the bin, and no TypeScript sources or tests', () => {
     const installed = path.join(prefix, 'node_modules/generator-dockergo');

@@ -3,7 +3,7 @@
 // build.sh (and a Makefile when there is none), and never touches .go files, go.mod or go.sum.
 import { existsSync, statSync } from 'node:fs';
 import Generator from 'yeoman-generator';
-import { checkInputs, equivalentCommand, shellQuote, UsageError } from '../lib/answers.js';
+import { equivalentCommand, shellQuote, UsageError } from '../lib/answers.js';
 import { DockergoGenerator } from '../lib/base.js';
 import { containerFiles, type PlannedFile } from '../lib/files.js';
 import { declareOptions, packageVersion } from '../lib/generator-support.js';
@@ -49,10 +49,9 @@ export default class DockerGenerator extends DockergoGenerator {
       }
       const mainDir = this.main.pkg === '.' ? moduleBase(this.module.module) : this.main.pkg.split('/').at(-1)!;
       // What go.mod says is a fact (read again on every run), unless --go-version overrides it.
-      const facts = checkInputs({ module: this.module.module }, () => 'go.mod module');
       await this.resolveAnswers({
         ask: (key) => !FROM_MODULE.has(key),
-        facts: { ...facts, layout: this.main.pkg === '.' ? 'flat' : 'cmd', goVersion: this.flags.goVersion ?? this.module.goVersion },
+        facts: { module: this.module.module, layout: this.main.pkg === '.' ? 'flat' : 'cmd', goVersion: this.flags.goVersion ?? this.module.goVersion },
         defaults: { name: toName(mainDir) },
       });
       this.checkConfigFilesExist();

@@ -6,9 +6,14 @@ import { INPUTS, type Answers, type DefaultContext, type InputName, type InputSp
 /** Bad input: one line naming the input, the bad value and the rule. */
 export class InputError extends Error {
   constructor(where: string, value: unknown, rule: string) {
-    super(`${where}: ${JSON.stringify(value)} is not valid: must be ${rule}`);
+    super(`${where}: ${JSON.stringify(typeof value === 'string' ? redact(value) : value)} is not valid: must be ${rule}`);
     this.name = 'InputError';
   }
+}
+
+/** URL credentials (user:password@) are never echoed, not even in an error: logs are kept. */
+export function redact(text: string): string {
+  return text.replace(/(^|\/\/|[,|])[^/@,|\s]+@/g, '$1***@');
 }
 
 /** A user-facing error that is not about one value (missing file, conflicting sources). */

@@ -2,11 +2,12 @@
 // Which packages are main packages, and which files they build from, is asked of the go
 // command itself (`go list`), so build constraints, `//go:build ignore` generators and
 // `package main // import "…"` comments count exactly as they do for `go build`.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execaSync } from 'execa';
 import { UsageError } from './answers.js';
-import { isGoVersionShape } from './validate.js';
+import { checkModule, isGoVersionShape } from './validate.js';
 
 export interface MainPackage {
   /** "." or "./cmd/api". */
@@ -64,7 +65,11 @@ export function readGoMod(root: string): GoMod {
   };
   // Go reads a module with no go directive as go 1.16; the builder then follows the default.
   const goVersion = version('toolchain') ?? version('go');
-  return { module: module[1] ?? module[2]!, goVersion, replaces: localReplaces(text) };
+  const path_ = module[1] ?? module[2]!;
+  // The module path reaches the Dockerfile, README and .yo-rc.json: Go's rules, checked first.
+  const checked = checkModule(path_);
+  if (!checked.ok) throw new UsageError(`go.mod module: ${JSON.stringify(path_)} is not valid: must be ${checked.rule}`);
+  return { module: checked.value, goVersion, replaces: localReplaces(text) };
 }
 
 /** The right-hand sides of `replace` directives that are file paths (single-line and block form). */
@@ -94,22 +99,39 @@ interface ListedPackage {
   Error?: { Err: string };
 }
 
-/** `go list -json` in the module, as the image builds it: linux, with or without cgo. */
+/**
+ * `go list -json` in the module, as the image builds it: linux, with or without cgo, with the
+ * local toolchain (listing packages needs no newer one). A go.mod that asks for a newer Go than
+ * the local one is listed through a copy that asks for the local one: build constraints and
+ * package names do not depend on it. Undefined when there is no `go` to ask.
+ */
 function goList(root: string, cgo: boolean, args: string[]): ListedPackage[] | undefined {
   const fields = 'Dir,ImportPath,Name,GoFiles,CgoFiles,SFiles,SysoFiles,EmbedPatterns,TestEmbedPatterns,XTestEmbedPatterns,Module,Error';
-  let result;
-  try {
-    result = execaSync('go', ['list', '-e', `-json=${fields}`, ...args], {
-      cwd: root,
-      reject: false,
-      timeout: 120_000,
-      env: { GOOS: 'linux', CGO_ENABLED: cgo ? '1' : '0', GOWORK: 'off' },
-    });
-  } catch {
-    return undefined;
+  const list = (extra: string[]) => {
+    try {
+      return execaSync('go', ['list', '-e', `-json=${fields}`, ...extra, ...args], {
+        cwd: root,
+        reject: false,
+        timeout: 120_000,
+        env: { GOOS: 'linux', CGO_ENABLED: cgo ? '1' : '0', GOWORK: 'off', GOTOOLCHAIN: 'local' },
+      });
+    } catch {
+      return undefined;
+    }
+  };
+  let result = list([]);
+  if (result === undefined || result.exitCode === undefined) return undefined;
+  const newer = /requires go >= \S+ \(running go (\d+\.\d+)/.exec(String(result.stderr));
+  if (result.exitCode !== 0 && newer) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dockergo-modfile-'));
+    const modfile = path.join(dir, 'go.mod');
+    const text = readFileSync(path.join(root, 'go.mod'), 'utf8');
+    writeFileSync(modfile, text.replace(/^\s*go\s+\S+\s*$/m, `go ${newer[1]}`).replace(/^\s*toolchain\s+\S+\s*$/m, ''));
+    result = list([`-modfile=${modfile}`]);
+    rmSync(dir, { recursive: true, force: true });
+    if (result === undefined) return undefined;
   }
-  if ((result.exitCode === undefined || result.exitCode !== 0) && String(result.stdout).trim() === '') {
-    if (result.exitCode === undefined) return undefined;
+  if (result.exitCode !== 0 && String(result.stdout).trim() === '') {
     throw new UsageError(`\`go list\` cannot read this module: ${String(result.stderr).trim().split('\n')[0]}`);
   }
   // go list -json prints one object after another.
@@ -138,7 +160,7 @@ export function scanModule(root: string): ModuleInfo {
   }
   const withoutCgo = new Map((goList(root, false, ['-find', './...']) ?? []).map((p) => [p.ImportPath, p]));
   const mains: MainPackage[] = withCgo
-    .filter((p) => p.Name === 'main')
+    .filter((p) => p.Name === 'main' && p.Error === undefined)
     .map((p) => {
       const sources = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])].map((f) => readFileSync(path.join(p.Dir, f), 'utf8')).join('\n');
       const pure = withoutCgo.get(p.ImportPath);
@@ -209,6 +231,8 @@ function allowList(root: string, packages: readonly ListedPackage[], replaces: r
   const lines = new Set(['!go.mod', '!go.sum', '!*.go']);
   const top = (rel: string): string => `!${rel.split('/')[0]}/`;
   for (const p of packages) {
+    // A folder Go refuses as an import path (a backtick, a line break) is no package: never copied, never named.
+    if (/malformed import path|invalid char/.test(p.Error?.Err ?? '')) continue;
     const rel = path.relative(root, p.Dir).split(path.sep).join('/');
     if (rel.startsWith('..') || rel.split('/')[0] === 'vendor') continue;
     if (rel !== '') lines.add(safeLine(top(rel), p.Dir));

@@ -2,11 +2,11 @@
 // overlays, in a folder or an installed npm package. preset.json is checked against the
 // JSON Schema we publish (preset.schema.json, made from the input table), then each value
 // against its input's own validator; overlay templates are compiled before anything is written.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import ejs from 'ejs';
-import { checkInputs, UsageError } from './answers.js';
+import { checkInputs, oneLine, UsageError } from './answers.js';
 import { filesBelow } from './files.js';
 import { INPUTS, type Answers, type InputSpec } from './inputs.js';
 import { checkImageRef, checkLabel, IMAGE_RULE, LABEL_KEY_RULE, LABEL_VALUE_RULE } from './validate.js';
@@ -112,9 +112,9 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
   if (!existsSync(file)) throw new UsageError(`${where}: no such file (a preset folder holds preset.json)`);
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new UsageError(`${where}: not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`${where}: not valid JSON: ${oneLine((error as Error).message)}`);
   }
   await checkSchema(json, where);
   const raw = json as {
@@ -138,9 +138,29 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
     const checked = checkLabel(key, value);
     if (!checked.ok) throw new UsageError(`${where}: labels.${key}: ${JSON.stringify(value)} is not valid: must be ${checked.rule}`);
   }
-  const overlays = filesBelow(path.join(dir, 'templates'));
+  const overlays = overlayFiles(path.join(dir, 'templates'), where);
   for (const template of overlays) checkTemplateSyntax(path.join(dir, 'templates', template), `${where}: templates/${template}`);
   return { spec, dir, file, description: raw.description ?? '', defaults, locked, images, labels: { ...raw.labels }, overlays };
+}
+
+/**
+ * The overlay templates: templates/ must be a folder of regular files and folders. A symlink
+ * could point anywhere (and readdir would list a linked folder as a file): refused by name.
+ */
+function overlayFiles(templates: string, where: string): string[] {
+  let found;
+  try {
+    found = lstatSync(templates);
+  } catch {
+    return [];
+  }
+  if (!found.isDirectory()) throw new UsageError(`${where}: templates is not a folder: overlays go in a templates/ folder beside preset.json`);
+  for (const entry of readdirSync(templates, { recursive: true, withFileTypes: true })) {
+    const rel = path.relative(templates, path.join(entry.parentPath, entry.name));
+    if (entry.isSymbolicLink()) throw new UsageError(`${where}: templates/${rel} is a symbolic link: overlays must be regular files and folders (copy it in)`);
+    if (!entry.isDirectory() && !entry.isFile()) throw new UsageError(`${where}: templates/${rel} is not a regular file`);
+  }
+  return filesBelow(templates);
 }
 
 type AjvErrors = { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[];
@@ -153,15 +173,19 @@ async function checkSchema(json: unknown, where: string): Promise<void> {
     validator = new (Ajv as unknown as new (o: object) => { compile: (s: object) => typeof validator })({ allErrors: true, strict: false }).compile(presetSchema());
   }
   if (validator(json)) return;
+  // A label key that breaks the rule: named, whichever of Ajv's errors reports it.
+  const badKey = validator.errors!.find((e) => e.keyword === 'propertyNames' || (e as { propertyName?: string }).propertyName !== undefined);
+  if (badKey) {
+    const key = (badKey as { propertyName?: string }).propertyName ?? badKey.params['propertyName'];
+    const field = badKey.instancePath.slice(1).replaceAll('/', '.');
+    throw new UsageError(`${where}: ${field}: key ${JSON.stringify(key)} is not valid: must be ${LABEL_KEY_RULE}`);
+  }
   // A value outside an input's choices is left to that input's validator, whose message names them.
   const error = validator.errors!.find((e) => e.keyword !== 'enum');
   if (!error) return;
   const field = error.instancePath === '' ? 'preset.json' : error.instancePath.slice(1).replaceAll('/', '.');
   if (error.keyword === 'additionalProperties') {
     throw new UsageError(`${where}: ${field}: unknown field ${JSON.stringify(error.params['additionalProperty'])}`);
-  }
-  if (error.keyword === 'propertyNames') {
-    throw new UsageError(`${where}: ${field}: ${JSON.stringify(error.params['propertyName'])} is not valid: must be ${LABEL_KEY_RULE}`);
   }
   if (error.keyword === 'pattern' && field.startsWith('labels.')) {
     throw new UsageError(`${where}: ${field}: not valid: must be ${LABEL_VALUE_RULE}`);

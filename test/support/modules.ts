@@ -5,6 +5,13 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { listFiles, tempDir } from './project.js';
 
+/** A module of the given files in a new temporary folder. */
+export function writeModule(files: Record<string, string>): string {
+  const dir = tempDir('module-');
+  write(dir, files);
+  return dir;
+}
+
 function write(dir: string, files: Record<string, string>): void {
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });

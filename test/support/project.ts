@@ -1,6 +1,6 @@
 // Shared test helpers: running the generator in a temp folder, listing what it wrote.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,4 +78,20 @@ export async function assertCommandReproduces(command: string, dir: string): Pro
   for (let i = 0; i < words.length; i += 2) options[words[i]!.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = words[i + 1];
   const { dir: again } = await generate(options);
   for (const file of listFiles(dir)) assert.equal(read(again, file), read(dir, file), file);
+}
+
+/**
+ * Everything below dir: each folder, file (content and mode) and link, keyed by relative path.
+ * Two equal snapshots mean nothing was created, changed or removed.
+ */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const full = path.join(entry.parentPath, entry.name);
+    const rel = path.relative(dir, full);
+    if (entry.isSymbolicLink()) out[rel] = `link -> ${readlinkSync(full)}`;
+    else if (entry.isDirectory()) out[rel] = 'folder';
+    else out[rel] = `${(statSync(full).mode & 0o7777).toString(8)} ${readFileSync(full, 'utf8')}`;
+  }
+  return out;
 }

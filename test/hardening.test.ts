@@ -1,0 +1,402 @@
+// The edges, through the packed bin as users run it: each defect of the hardening issue has a
+// test here that failed before its fix. Bad input must end in one line on stderr, exit 1 (130
+// for a cancelled prompt), and leave the tree exactly as it was.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa, type Options } from 'execa';
+import { packedPackage } from './support/packed.js';
+import { writeModule } from './support/modules.js';
+import { cleanup, read, snapshot, tempDir } from './support/project.js';
+
+let bin = '';
+
+async function run(cwd: string, args: string[], options: Options = {}) {
+  return execa(bin, args, { cwd, reject: false, all: true, stdin: 'ignore', ...options } as Options);
+}
+
+/** Runs a bad input: exit status, one stderr line matching `line`, and the tree unchanged. */
+async function refused(cwd: string, args: string[], line: RegExp, { status = 1, ...options }: Options & { status?: number } = {}): Promise<string> {
+  const before = snapshot(cwd);
+  const result = await run(cwd, args, options);
+  const stderr = String(result.stderr);
+  assert.equal(result.exitCode, status, `${args.join(' ')}: exit ${result.exitCode}\n${stderr}\n${String(result.stdout)}`);
+  assert.equal(stderr.split('\n').length, 1, `more than one line:\n${stderr}`);
+  assert.match(stderr, /^generator-dockergo: /);
+  assert.match(stderr, line);
+  assert.doesNotMatch(String(result.stdout), /\bat .*\.js:\d+/);
+  assert.deepEqual(snapshot(cwd), before, 'the tree changed');
+  return stderr;
+}
+
+const SERVICE_MAIN = `package main
+
+import (
+	"flag"
+	"fmt"
+	"net/http"
+)
+
+func main() {
+	healthcheck := flag.Bool("healthcheck", false, "probe")
+	flag.Parse()
+	if *healthcheck {
+		return
+	}
+	http.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	_ = http.ListenAndServe(":8080", nil)
+}
+`;
+
+describe('hardening: the packed bin at the edges', function () {
+  this.timeout(300_000);
+  before(async () => {
+    ({ bin } = await packedPackage());
+  });
+
+  describe('1. --skip-install and --dry-run', () => {
+    it('--dry-run lists what it would write, and writes and runs nothing', async () => {
+      const fakes = tempDir('dockergo-recorders-');
+      const log = path.join(fakes, 'calls');
+      writeFileSync(log, '');
+      for (const tool of ['git', 'go']) {
+        writeFileSync(path.join(fakes, tool), `#!/bin/sh\necho "${tool} $*" >> "${log}"\nexit 1\n`);
+        chmodSync(path.join(fakes, tool), 0o755);
+      }
+      const dir = tempDir();
+      const result = await run(dir, ['--yes', '--dry-run', '--module', 'example.com/dry/run', '--go-version', '1.26.8', 'svc'], {
+        env: { PATH: `${fakes}:${process.env['PATH']}` },
+      });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      for (const file of ['go.mod', 'main.go', 'Dockerfile', 'build.sh', '.yo-rc.json']) {
+        assert.match(String(result.all), new RegExp(`create svc/${file.replace('.', '\\.')}$`, 'm'));
+      }
+      assert.match(String(result.all), /--dry-run: nothing was written and nothing was run/);
+      assert.doesNotMatch(String(result.all), /is ready/);
+      assert.deepEqual(snapshot(dir), {});
+      assert.equal(readFileSync(log, 'utf8'), '');
+      cleanup(dir);
+      cleanup(fakes);
+    });
+
+    it('--dry-run on an existing project shows the change as a diff, and changes nothing', async () => {
+      const dir = tempDir();
+      await run(dir, ['--yes', '--skip-install', '--module', 'example.com/dry/again']);
+      const before = snapshot(dir);
+      const result = await run(dir, ['--yes', '--dry-run', '--port', '9191']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.match(String(result.all), /EXPOSE 9191/);
+      assert.deepEqual(snapshot(dir), before);
+      cleanup(dir);
+    });
+  });
+
+  describe('2. injection from the user\'s tree', () => {
+    it('a cmd/ folder named with a backtick never reaches the Makefile or Dockerfile, and make build runs nothing', async () => {
+      const dir = writeModule({
+        'go.mod': 'module example.com/hostile\n\ngo 1.26\n',
+        'cmd/ok/main.go': SERVICE_MAIN,
+        'cmd/x`touch PWNED`/main.go': SERVICE_MAIN,
+        'cmd/x$(touch PWNED2)/main.go': SERVICE_MAIN,
+      });
+      const result = await run(dir, ['docker', '--yes']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      for (const file of ['Makefile', 'Dockerfile', 'build.sh', '.dockerignore']) assert.doesNotMatch(read(dir, file), /PWNED|`|\$\(touch/, file);
+      assert.match(read(dir, 'Makefile'), /-o bin\/\$\(NAME\) \.\/cmd\/ok$/m);
+      await execa('make', ['build'], { cwd: dir, env: { GOFLAGS: '-mod=mod' } });
+      assert.ok(!snapshot(dir)['PWNED'] && !snapshot(dir)['PWNED2']);
+      cleanup(dir);
+    });
+
+    it('a go.mod module path or go version with shell metacharacters is refused', async () => {
+      const module = writeModule({ 'go.mod': 'module example.com/x;touch${IFS}PWNED\n\ngo 1.26\n', 'main.go': SERVICE_MAIN });
+      await refused(module, ['docker', '--yes'], /^generator-dockergo: go\.mod module: "example\.com\/x;touch\$\{IFS\}PWNED" is not valid: must be a Go module path/);
+      const version = writeModule({ 'go.mod': 'module example.com/x\n\ngo 1.26;id\n', 'main.go': SERVICE_MAIN });
+      await refused(version, ['docker', '--yes'], /go "1\.26;id" is not a Go version/);
+      cleanup(module);
+      cleanup(version);
+    });
+  });
+
+  describe('3. main packages as Go sees them', () => {
+    it('a //go:build ignore generator and "package main" in a string are not main packages', async () => {
+      const dir = writeModule({
+        'go.mod': 'module example.com/lib\n\ngo 1.26\n',
+        'lib.go': 'package lib\n\n// Template is the text a generator writes.\nconst Template = `\npackage main\n`\n',
+        'gen.go': '//go:build ignore\n\npackage main\n\nfunc main() {}\n',
+        'cmd/tool/main.go': 'package main // import "example.com/lib/cmd/tool"\n\nfunc main() {}\n',
+      });
+      const result = await run(dir, ['docker', '--yes', '--kind', 'cli']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.match(read(dir, 'Dockerfile'), /-o \/out\/tool \.\/cmd\/tool$/m);
+      const library = writeModule({ 'go.mod': 'module example.com/lib\n\ngo 1.26\n', 'lib.go': 'package lib\n\nconst S = "package main"\n', 'gen.go': '//go:build ignore\n\npackage main\n\nfunc main() {}\n' });
+      await refused(library, ['docker', '--yes'], /no main package at the module root or in cmd\/\*/);
+      cleanup(dir);
+      cleanup(library);
+    });
+  });
+
+  describe('4. layouts dockergo:docker refuses in one line', () => {
+    it('a go.work workspace', async () => {
+      const dir = writeModule({ 'go.mod': 'module example.com/ws\n\ngo 1.26\n', 'go.work': 'go 1.26\n\nuse .\n', 'main.go': SERVICE_MAIN });
+      await refused(dir, ['docker', '--yes'], /go\.work: this folder is a Go workspace.*GOWORK=off/);
+      cleanup(dir);
+    });
+
+    it('a replace outside the module folder', async () => {
+      const dir = writeModule({
+        'go.mod': 'module example.com/r\n\ngo 1.26\n\nrequire example.com/other v0.0.0\n\nreplace example.com/other => ../other\n',
+        'main.go': SERVICE_MAIN,
+      });
+      await refused(dir, ['docker', '--yes'], /replaces a module with "\.\.\/other", outside this module's folder/);
+      cleanup(dir);
+    });
+
+    it('a program that needs cgo, in its own files or in a package it imports', async () => {
+      const own = writeModule({ 'go.mod': 'module example.com/c\n\ngo 1.26\n', 'main.go': 'package main\n\n// #include "x.h"\nimport "C"\n\nfunc main() {}\n', 'x.h': '' });
+      await refused(own, ['docker', '--yes'], /\. needs cgo \(main\.go imports "C"\).*\/\/go:build !cgo/);
+      const dep = writeModule({
+        'go.mod': 'module example.com/c\n\ngo 1.26\n',
+        'main.go': 'package main\n\nimport _ "example.com/c/native"\n\nfunc main() {}\n',
+        'native/n.go': 'package native\n\n// #include "n.h"\nimport "C"\n',
+        'native/n.h': '',
+        'native/n.c': 'int n(void) { return 1; }\n',
+      });
+      await refused(dep, ['docker', '--yes'], /needs cgo \(it imports example\.com\/c\/native, which has only cgo files\)/);
+      cleanup(own);
+      cleanup(dep);
+    });
+  });
+
+  describe('5 and 6. paths that cannot be written: one line, nothing written', () => {
+    it('dockergo:docker --config for a file that does not exist', async () => {
+      const dir = writeModule({ 'go.mod': 'module example.com/cfg\n\ngo 1.26\n', 'main.go': SERVICE_MAIN, 'conf/.keep': '' });
+      await refused(dir, ['docker', '--yes', '--config', 'conf/app.yaml'], /--config conf\/app\.yaml: no such file in the module: the image copies it, so create it first/);
+      await refused(dir, ['docker', '--yes', '--config', 'conf'], /is not valid|is not a file/);
+      cleanup(dir);
+    });
+
+    const cases: [string, string[], RegExp][] = [
+      ['a config file where the cmd layout puts a folder', ['--layout', 'cmd', '--name', 'app', '--config', 'cmd'], /--config cmd: clashes with cmd\/app\/main\.go/],
+      ['a config file below a generated file', ['--config', 'Dockerfile/app.yaml'], /--config Dockerfile\/app\.yaml: clashes with Dockerfile/],
+      ['a path element over 255 bytes', ['--config', `conf/${'x'.repeat(256)}.yaml`], /--config: .* over 255 bytes/],
+      ['a target folder below a file', ['a-file/svc'], /folder: "a-file\/svc": .*a-file is a file, not a folder/],
+      ['a target folder name over 255 bytes', ['y'.repeat(300)], /folder: .*a path element is over 255 bytes/],
+    ];
+    for (const [name, args, line] of cases) {
+      it(name, async () => {
+        const dir = tempDir();
+        writeFileSync(path.join(dir, 'a-file'), 'x');
+        await refused(dir, ['--yes', '--skip-install', '--module', 'example.com/half', ...args], line);
+        cleanup(dir);
+      });
+    }
+
+    it('a config file that is a folder in an existing project', async () => {
+      const dir = tempDir();
+      mkdirSync(path.join(dir, 'conf.yaml'));
+      await refused(dir, ['--yes', '--skip-install', '--module', 'example.com/half', '--config', 'conf.yaml'], /--config conf\.yaml: is a folder in the project/);
+      cleanup(dir);
+    });
+  });
+
+  describe('7. defaults are validated like flags', () => {
+    for (const folder of ['aux', 'con', 'nul', 'prn', 'com1', 'lpt9']) {
+      it(`a folder named ${folder}`, async () => {
+        const parent = tempDir();
+        const dir = path.join(parent, folder);
+        mkdirSync(dir);
+        await refused(dir, ['--yes', '--skip-install'], new RegExp(`--module was not given, and its default "example\\.com/${folder}" .* is not valid: .*reserved on Windows.*: give --module$`));
+        cleanup(parent);
+      });
+    }
+  });
+
+  describe('8 and 9. inputs that cannot work, and secrets', () => {
+    const cases: [string, string[], RegExp][] = [
+      ['a name that is no image name', ['--name', 'a..b'], /--name: "a\.\.b" is not valid: must be a lowercase name that is also an image name/],
+      ['--name con under --layout cmd', ['--name', 'con', '--layout', 'cmd'], /--name: "con" is not valid/],
+      ['--name testdata under --layout cmd', ['--name', 'testdata', '--layout', 'cmd'], /--name: "testdata" is not valid/],
+      ['a module path with a leading dash', ['--module', '-x'], /--module: "-x" is not valid: .*no leading dash/],
+      ['a standard-library module path', ['--module', 'net/http'], /--module: "net\/http" is not valid: .*standard-library path/],
+      ['a Go version that does not exist', ['--go-version', '1.26.99'], /--go-version: "1\.26\.99" is not valid: must be a Go release that exists/],
+      ['a config file named go.work', ['--config', 'go.work'], /--config: "go\.work" is not valid/],
+      ['a config file under bin/', ['--config', 'bin/app.yaml'], /--config: "bin\/app\.yaml" is not valid: .*make clean/],
+      ['a config file that is Go assembly', ['--config', 'x.s'], /--config: "x\.s" is not valid/],
+      ['a GOPROXY with credentials', ['--goproxy', 'https://user:s3cret@goproxy.example'], /--goproxy: .* without credentials .*netrc build secret/],
+      ['a .netrc config file', ['--config', '.netrc'], /--config: "\.netrc" is not valid: .*credential file.*netrc build secret/],
+      ['a config file under .git/', ['--config', '.git/config'], /--config: "\.git\/config" is not valid: .*under \.git\//],
+    ];
+    for (const [name, args, line] of cases) {
+      it(name, async () => {
+        const dir = tempDir();
+        const stderr = await refused(dir, ['--yes', '--skip-install', '--module', 'example.com/bad', ...args, 'svc'], line);
+        assert.doesNotMatch(stderr, /s3cret/, 'a credential is echoed');
+        cleanup(dir);
+      });
+    }
+  });
+
+  describe('10. dockergo:docker follows go.mod in a generated project', () => {
+    it('a go directive bumped after generation is what the Dockerfile and .yo-rc.json follow', async () => {
+      const dir = tempDir();
+      assert.equal((await run(dir, ['--yes', '--skip-install', '--module', 'example.com/bump', '--go-version', '1.25.9'])).exitCode, 0);
+      writeFileSync(path.join(dir, 'go.mod'), read(dir, 'go.mod').replace(/^go .*$/m, 'go 1.26.8'));
+      const result = await run(dir, ['docker', '--yes', '--force']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.match(read(dir, 'Dockerfile'), /^ARG GO_VERSION=1\.26\.8$/m);
+      assert.equal(JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'].goVersion, undefined);
+      const again = await run(dir, ['docker', '--yes']);
+      assert.equal(again.exitCode, 0, String(again.stderr));
+      cleanup(dir);
+    });
+  });
+
+  describe('11. one line, never a stack trace', () => {
+    it('a malformed .yo-rc.json, for the app and for docker', async () => {
+      const dir = writeModule({ 'go.mod': 'module example.com/y\n\ngo 1.26\n', 'main.go': SERVICE_MAIN, '.yo-rc.json': '{"generator-dockergo": {\n' });
+      await refused(dir, ['docker', '--yes'], /\.yo-rc\.json: not valid JSON \(.*\): fix it, or delete it/);
+      await refused(dir, ['--yes', '--skip-install'], /\.yo-rc\.json: not valid JSON/);
+      cleanup(dir);
+    });
+
+    it('--no-yes with no terminal: exit 130, nothing written', async () => {
+      const dir = tempDir();
+      await refused(dir, ['--no-yes', '--skip-install', 'svc'], /--no-yes asks questions, but stdin is not a terminal: nothing written/, { status: 130, stdin: 'pipe' });
+      cleanup(dir);
+    });
+
+    it('Ctrl-C at a prompt: exit 130, one line, nothing written', async () => {
+      const dir = tempDir();
+      // A real terminal: python's pty runs the bin, waits for the first question, then types Ctrl-C.
+      const script = [
+        'import os, pty, sys, time',
+        'pid, fd = pty.fork()',
+        'if pid == 0:',
+        '    os.execv(sys.argv[1], sys.argv[1:])',
+        'out = b""',
+        'deadline = time.time() + 60',
+        'while b"module path" not in out and time.time() < deadline:',
+        '    try: out += os.read(fd, 4096)',
+        '    except OSError: break',
+        'os.write(fd, b"\\x03")',
+        'while True:',
+        '    try:',
+        '        chunk = os.read(fd, 4096)',
+        '        if not chunk: break',
+        '        out += chunk',
+        '    except OSError: break',
+        '_, status = os.waitpid(pid, 0)',
+        'sys.stdout.write(out.decode(errors="replace"))',
+        'sys.exit(os.waitstatus_to_exitcode(status))',
+      ].join('\n');
+      const before = snapshot(dir);
+      const result = await execa('python3', ['-c', script, bin, '--skip-install', 'svc'], { cwd: dir, reject: false, env: { CI: '' } });
+      assert.equal(result.exitCode, 130, result.stdout);
+      const lines = result.stdout.split(/\r?\n/).filter((l) => l.includes('generator-dockergo:'));
+      assert.deepEqual(lines.map((l) => l.replace(/^.*(generator-dockergo:)/, '$1').trim()), ['generator-dockergo: cancelled at a prompt: nothing written']);
+      assert.doesNotMatch(result.stdout, /\bat .*\.js:\d+/);
+      assert.deepEqual(snapshot(dir), before);
+      cleanup(dir);
+    });
+
+    it('a preset whose templates is a file, or holds a symlinked folder', async () => {
+      const dir = tempDir();
+      mkdirSync(path.join(dir, 'preset'));
+      writeFileSync(path.join(dir, 'preset/preset.json'), '{}');
+      writeFileSync(path.join(dir, 'preset/templates'), '');
+      await refused(dir, ['--yes', '--skip-install', '--module', 'example.com/p', '--preset', './preset', 'svc'], /templates is not a folder/);
+      cleanup(path.join(dir, 'preset/templates'));
+      mkdirSync(path.join(dir, 'preset/templates'));
+      mkdirSync(path.join(dir, 'elsewhere'));
+      symlinkSync(path.join(dir, 'elsewhere'), path.join(dir, 'preset/templates/linked'));
+      await refused(dir, ['--yes', '--skip-install', '--module', 'example.com/p', '--preset', './preset', 'svc'], /templates\/linked is a symbolic link/);
+      cleanup(dir);
+    });
+  });
+
+  describe('12. valid input that used to be refused', () => {
+    it('GOPROXY without a scheme, upper-case, with empty entries; a + in the module; ./config.yaml; 1.27rc1', async () => {
+      const dir = tempDir();
+      const args = ['--yes', '--skip-install', '--module', 'example.com/a+b', '--goproxy', 'goproxy.example,,HTTPS://b.example|direct', '--config', './config.yaml', '--go-version', '1.27rc1'];
+      const result = await run(dir, args);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.match(read(dir, 'go.mod'), /^module example\.com\/a\+b$/m);
+      assert.match(read(dir, 'go.mod'), /^go 1\.27rc1$/m);
+      assert.match(read(dir, 'Dockerfile'), /^COPY config\.yaml \/etc\/a-b\/config\.yaml$/m);
+      assert.match(read(dir, 'Dockerfile'), /^ARG GOPROXY="goproxy\.example,,HTTPS:\/\/b\.example\|direct"$/m);
+      cleanup(dir);
+    });
+
+    it('a go.mod with no go directive, or an rc one', async () => {
+      const none = writeModule({ 'go.mod': 'module example.com/old\n', 'main.go': SERVICE_MAIN });
+      assert.equal((await run(none, ['docker', '--yes'])).exitCode, 0);
+      assert.match(read(none, 'Dockerfile'), /^ARG GO_VERSION=1\.\d+\.\d+$/m);
+      // Newer than the local Go (1.26): the packages are still listed, and the builder follows go.mod.
+      const rc = writeModule({ 'go.mod': 'module example.com/rc\n\ngo 1.27rc1\n', 'main.go': SERVICE_MAIN });
+      const result = await run(rc, ['docker', '--yes']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.match(read(rc, 'Dockerfile'), /^ARG GO_VERSION=1\.27rc1$/m);
+      cleanup(none);
+      cleanup(rc);
+    });
+
+    it('a bad stored value that a flag overrides', async () => {
+      const dir = tempDir();
+      writeFileSync(path.join(dir, '.yo-rc.json'), JSON.stringify({ 'generator-dockergo': { module: 'example.com/stored', port: 99999 } }));
+      const result = await run(dir, ['--yes', '--skip-install', '--port', '8081']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'].port, 8081);
+      cleanup(dir);
+    });
+
+    it('a locked config list given in another order', async () => {
+      const dir = tempDir();
+      mkdirSync(path.join(dir, 'preset'));
+      writeFileSync(path.join(dir, 'preset/preset.json'), JSON.stringify({ locked: { config: ['a.yaml', 'b.yaml'] } }));
+      const result = await run(dir, ['--yes', '--skip-install', '--module', 'example.com/l', '--preset', './preset', '--config', 'b.yaml,a.yaml', 'svc']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      cleanup(dir);
+    });
+  });
+
+  describe('13. clear messages', () => {
+    it('names a bad preset label key', async () => {
+      const dir = tempDir();
+      mkdirSync(path.join(dir, 'preset'));
+      writeFileSync(path.join(dir, 'preset/preset.json'), JSON.stringify({ labels: { 'Team Name': 'x' } }));
+      await refused(dir, ['--yes', '--skip-install', '--module', 'example.com/l', '--preset', './preset', 'svc'], /labels: key "Team Name" is not valid: must be a label key/);
+      cleanup(dir);
+    });
+
+    it('a JSON number where a version string belongs says so, instead of showing 1.3', async () => {
+      const dir = tempDir();
+      writeFileSync(path.join(dir, 'answers.json'), '{"module": "example.com/n", "goVersion": 1.30}');
+      await refused(dir, ['--skip-install', '--answers', 'answers.json', 'svc'], /goVersion: write it as a JSON string .*1\.30 reads as 1\.3/);
+      cleanup(dir);
+    });
+
+    it('accepts a UTF-8 byte-order mark in an answers file', async () => {
+      const dir = tempDir();
+      writeFileSync(path.join(dir, 'answers.json'), '\uFEFF{"module": "example.com/bom"}');
+      const result = await run(dir, ['--skip-install', '--answers', 'answers.json', 'svc']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.match(read(path.join(dir, 'svc'), 'go.mod'), /^module example\.com\/bom$/m);
+      cleanup(dir);
+    });
+
+    it('a bad answers file on stdin is one line', async () => {
+      const dir = tempDir();
+      await refused(dir, ['--skip-install', '--answers', '-', 'svc'], /answers on stdin: not valid JSON/, { stdin: 'pipe', input: '{\n  "module": x\n}\n' } as Options);
+      cleanup(dir);
+    });
+
+    it('a first run reports .yo-rc.json as created, not forced', async () => {
+      const dir = tempDir();
+      const result = await run(dir, ['--yes', '--skip-install', '--module', 'example.com/first']);
+      assert.match(String(result.all), /^\s*create \.yo-rc\.json$/m);
+      assert.doesNotMatch(String(result.all), /force/);
+      cleanup(dir);
+    });
+  });
+});
