@@ -173,7 +173,7 @@ export const INPUTS = [
   spec({
     key: 'config',
     flag: 'config',
-    description: 'Config file(s), repeatable or comma-separated: created if absent, copied into the image, passed with -config',
+    description: 'Config file(s), repeatable or comma-separated: copied into the image and passed with -config; a new project gets a stub for each absent one (dockergo:docker needs them to exist)',
     defaultHelp: 'none',
     prompt: 'Config files (comma-separated, empty for none)',
     list: true,

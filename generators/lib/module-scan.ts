@@ -42,6 +42,8 @@ const SAFE_ELEMENT = /^[A-Za-z0-9._+~-]+$/;
 export interface GoMod {
   module: string;
   goVersion: string | undefined;
+  /** The go directive alone (the language version; undefined when absent, which Go reads as 1.16). */
+  goDirective: string | undefined;
   /** Local replacement paths, as written ("./lib", "../x"). */
   replaces: string[];
 }
@@ -64,12 +66,13 @@ export function readGoMod(root: string): GoMod {
     return found;
   };
   // Go reads a module with no go directive as go 1.16; the builder then follows the default.
-  const goVersion = version('toolchain') ?? version('go');
+  const goDirective = version('go');
+  const goVersion = version('toolchain') ?? goDirective;
   const path_ = module[1] ?? module[2]!;
   // The module path reaches the Dockerfile, README and .yo-rc.json: Go's rules, checked first.
   const checked = checkModule(path_);
   if (!checked.ok) throw new UsageError(`go.mod module: ${JSON.stringify(path_)} is not valid: must be ${checked.rule}`);
-  return { module: checked.value, goVersion, replaces: localReplaces(text) };
+  return { module: checked.value, goVersion, goDirective, replaces: localReplaces(text) };
 }
 
 /** The right-hand sides of `replace` directives that are file paths (single-line and block form). */
@@ -174,7 +177,9 @@ export function scanModule(root: string): ModuleInfo {
     })
     .sort((a, b) => (a.pkg === '.' ? -1 : b.pkg === '.' ? 1 : a.pkg.localeCompare(b.pkg)));
   const candidates = mains.filter((m) => m.pkg === '.' || /^\.\/cmd\/[^/]+$/.test(m.pkg));
-  const vendor = existsSync(path.join(root, 'vendor', 'modules.txt'));
+  // Go's own rule: vendor/modules.txt and a go directive of 1.14 or later turn vendor mode on.
+  const [major, minor] = (gomod.goDirective ?? '1.16').split('.').map(Number);
+  const vendor = existsSync(path.join(root, 'vendor', 'modules.txt')) && (major! > 1 || minor! >= 14);
   const localReplaces = gomod.replaces.map((r) => path.posix.normalize(r).replace(/\/$/, ''));
   return {
     module: gomod.module,
