@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { engines, type Engines } from './support/engines/engines.js';
 import { packedPackage } from './support/packed.js';
 import { goSources } from './support/modules.js';
-import { cleanup, read, tempDir } from './support/project.js';
+import { cleanup, PACKAGE_ROOT, read, tempDir } from './support/project.js';
 import { freePort, waitForHttp } from './support/service.js';
 import { basesOf, logOnce } from './support/variants.js';
 
@@ -27,6 +27,8 @@ interface CorpusModule {
   tests?: boolean;
   /** Vendor it first (`go mod vendor`), as a repository that commits vendor/ would be. */
   vendor?: boolean;
+  /** A module of this repository's (test/fixtures/<fixture>) rather than one from the proxy. */
+  fixture?: string;
 }
 
 export const CORPUS: CorpusModule[] = [
@@ -38,12 +40,22 @@ export const CORPUS: CorpusModule[] = [
   { module: 'github.com/junegunn/fzf', version: 'v0.65.2', traits: 'root main, go 1.20 (older than the new-project rule), src/ package tree', kind: 'cli', check: { args: ['--version'], output: /^test|\d+\.\d+/m } },
   { module: 'github.com/BurntSushi/toml', version: 'v1.6.0', traits: 'a library at the root, three cmd/ mains (--main ./cmd/tomlv), a root testdata/ its tests read, internal/, go 1.18', main: './cmd/tomlv', kind: 'cli', check: { args: ['-h'], output: /[Uu]sage/ }, tests: true },
   { module: 'mvdan.cc/sh/v3', version: 'v3.14.1', traits: 'two cmd/ mains (--main ./cmd/shfmt), internal/, testdata/, vendored (`go mod vendor`, as many repositories commit it): -mod=vendor, no download', main: './cmd/shfmt', kind: 'cli', check: { args: ['--version'], output: /v3\.14\.1|test|devel/ }, vendor: true },
+  {
+    module: 'example.com/layouts', version: 'test/fixtures/layouts', fixture: 'layouts', kind: 'cli', tests: true,
+    traits: 'every layout that must work: a local replace => ./lib, Go assembly, a .syso object, a root testdata/ its tests read, a nested module',
+    check: { args: ['--version'], output: /^layouts 42$/m },
+  },
 ];
 
 const nameOf = (m: CorpusModule): string => (m.main ?? m.module).split('/').filter((e) => !/^v\d+$/.test(e)).at(-1)!.replace(/^\.$/, '');
 
 /** The module's source, out of the module cache (read-only there) into a writable folder. */
 async function fetchModule(m: CorpusModule): Promise<string> {
+  if (m.fixture) {
+    const dir = path.join(tempDir('corpus-'), m.fixture);
+    cpSync(path.join(PACKAGE_ROOT, 'test/fixtures', m.fixture), dir, { recursive: true });
+    return dir;
+  }
   const download = await execa('go', ['mod', 'download', '-json', `${m.module}@${m.version}`], { env: { GOFLAGS: '-mod=mod' } });
   const { Dir } = JSON.parse(download.stdout) as { Dir: string };
   const dir = path.join(tempDir('corpus-'), nameOf(m));
@@ -97,6 +109,13 @@ describe('real-world corpus: dockergo:docker on open-source modules, built and r
         assert.equal(result.exitCode, 0, result.all.slice(-4000));
         if (m.vendor) assert.match(read(dir, 'Dockerfile'), /^ENV GOFLAGS=-mod=vendor$/m);
         if (m.vendor) assert.doesNotMatch(read(dir, 'Dockerfile'), /go mod download/);
+        if (m.fixture === 'layouts') {
+          // The replaced module's folder reaches the download step; assembly and .syso files reach the build.
+          assert.match(read(dir, 'Dockerfile'), /^COPY lib\/ lib\/\nRUN --mount=type=cache,target=\/go\/pkg\/mod \\\n    go mod download$/m);
+          const allow = read(dir, '.dockerignore').split('\n');
+          for (const line of ['!lib/', '!*.s', '!*.syso', '!testdata/']) assert.ok(allow.includes(line), line);
+          assert.ok(!allow.includes('!tools/'), 'the nested module is not part of this one');
+        }
         const goLine = /build\.sh: Go \S+, from \S+/.exec(result.all)?.[0];
         logOnce(`${m.module}: ${goLine ?? 'no Go version line'}`);
       });

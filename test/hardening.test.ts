@@ -89,6 +89,17 @@ describe('hardening: the packed bin at the edges', function () {
       assert.deepEqual(snapshot(dir), before);
       cleanup(dir);
     });
+
+    it('dockergo:docker --dry-run writes nothing either', async () => {
+      const dir = writeModule({ 'go.mod': 'module example.com/dry/docker\n\ngo 1.26\n', 'main.go': SERVICE_MAIN });
+      const before = snapshot(dir);
+      const result = await run(dir, ['docker', '--yes', '--dry-run']);
+      assert.equal(result.exitCode, 0, String(result.all));
+      assert.match(String(result.all), /create Dockerfile$/m);
+      assert.match(String(result.all), /--dry-run: nothing was written/);
+      assert.deepEqual(snapshot(dir), before);
+      cleanup(dir);
+    });
   });
 
   describe('2. injection from the user\'s tree', () => {

@@ -255,7 +255,7 @@ function checkYoRc(dir: string): void {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    json = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${file}: not valid JSON (${oneLine((error as Error).message)}): fix it, or delete it to start again from flags`);
   }

@@ -108,7 +108,7 @@ interface ListedPackage {
  * the local one is listed through a copy that asks for the local one: build constraints and
  * package names do not depend on it. Undefined when there is no `go` to ask.
  */
-function goList(root: string, cgo: boolean, args: string[]): ListedPackage[] | undefined {
+function goList(root: string, cgo: boolean, args: string[], env: Record<string, string> = {}): ListedPackage[] | undefined {
   const fields = 'Dir,ImportPath,Name,GoFiles,CgoFiles,SFiles,SysoFiles,EmbedPatterns,TestEmbedPatterns,XTestEmbedPatterns,Module,Error';
   const list = (extra: string[]) => {
     try {
@@ -116,7 +116,7 @@ function goList(root: string, cgo: boolean, args: string[]): ListedPackage[] | u
         cwd: root,
         reject: false,
         timeout: 120_000,
-        env: { GOOS: 'linux', CGO_ENABLED: cgo ? '1' : '0', GOWORK: 'off', GOTOOLCHAIN: 'local' },
+        env: { GOOS: 'linux', CGO_ENABLED: cgo ? '1' : '0', GOWORK: 'off', GOTOOLCHAIN: 'local', ...env },
       });
     } catch {
       return undefined;
@@ -197,7 +197,8 @@ export function scanModule(root: string): ModuleInfo {
  * has only cgo files. Undefined when it can (or when the go command cannot tell offline).
  */
 export function cgoDependency(root: string, pkg: string): string | undefined {
-  const deps = goList(root, false, ['-deps', pkg]) ?? [];
+  // Offline: only this module's packages matter, and scaffolding must not start downloads.
+  const deps = goList(root, false, ['-deps', pkg], { GOPROXY: 'off', GOFLAGS: '-mod=mod' }) ?? [];
   const excluded = deps.find((p) => p.Module?.Main === true && /build constraints exclude all Go files/.test(p.Error?.Err ?? ''));
   return excluded ? `it imports ${excluded.ImportPath}, which has only cgo files` : undefined;
 }
