@@ -192,6 +192,7 @@ describe('hardening: the packed bin at the edges', function () {
       ['a config file below a generated file', ['--config', 'Dockerfile/app.yaml'], /--config Dockerfile\/app\.yaml: clashes with Dockerfile/],
       ['a path element over 255 bytes', ['--config', `conf/${'x'.repeat(256)}.yaml`], /--config: .* over 255 bytes/],
       ['a target folder below a file', ['a-file/svc'], /folder: "a-file\/svc": .*a-file is a file, not a folder/],
+      ['a target folder that is a file', ['a-file'], /folder: "a-file": .*a-file is a file, not a folder/],
       ['a target folder name over 255 bytes', ['y'.repeat(300)], /folder: .*a path element is over 255 bytes/],
     ];
     for (const [name, args, line] of cases) {
