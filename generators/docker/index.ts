@@ -48,10 +48,11 @@ export default class DockerGenerator extends DockergoGenerator {
         );
       }
       const mainDir = this.main.pkg === '.' ? moduleBase(this.module.module) : this.main.pkg.split('/').at(-1)!;
-      // What go.mod says is a fact (read again on every run), unless --go-version overrides it.
+      // What go.mod says is a fact (read again on every run), unless --go-version (or an answers file) overrides it.
+      const goVersion = this.flags.goVersion ?? this.fileAnswers.goVersion ?? this.module.goVersion;
       await this.resolveAnswers({
         ask: (key) => !FROM_MODULE.has(key),
-        facts: { module: this.module.module, layout: this.main.pkg === '.' ? 'flat' : 'cmd', goVersion: this.flags.goVersion ?? this.module.goVersion },
+        facts: { module: this.module.module, layout: this.main.pkg === '.' ? 'flat' : 'cmd', ...(goVersion ? { goVersion } : {}) },
         defaults: { name: toName(mainDir) },
       });
       this.checkConfigFilesExist();
@@ -101,7 +102,7 @@ export default class DockerGenerator extends DockergoGenerator {
         store: { main: this.main.pkg },
         // go.mod's version is read again on every run: a stored one would go stale (and an old one,
         // say 1.20, would fail the new-project rule, Go 1.22+, on the next run).
-        omit: this.flags.goVersion === undefined ? ['goVersion'] : [],
+        omit: (this.flags.goVersion ?? this.fileAnswers.goVersion) === undefined ? ['goVersion'] : [],
       }),
     );
   }

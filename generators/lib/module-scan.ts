@@ -141,6 +141,9 @@ function goList(root: string, cgo: boolean, args: string[], env: Record<string, 
   return JSON.parse(`[${String(result.stdout).replace(/\}\n\{/g, '},{')}]`) as ListedPackage[];
 }
 
+/** A folder Go refuses as an import path (a backtick, a line break) is no package: never copied, never named. */
+const unusable = (p: ListedPackage): boolean => /malformed import path|invalid char/.test(p.Error?.Err ?? '');
+
 const flagDefined = (source: string, name: string): boolean =>
   new RegExp(`\\.(?:Bool|BoolVar|String|StringVar|Func|Var)\\s*\\((?:[^()]|\\([^()]*\\))*"${name}"`).test(source);
 
@@ -163,7 +166,7 @@ export function scanModule(root: string): ModuleInfo {
   }
   const withoutCgo = new Map((goList(root, false, ['-find', './...']) ?? []).map((p) => [p.ImportPath, p]));
   const mains: MainPackage[] = withCgo
-    .filter((p) => p.Name === 'main' && p.Error === undefined)
+    .filter((p) => p.Name === 'main' && !unusable(p))
     .map((p) => {
       const sources = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])].map((f) => readFileSync(path.join(p.Dir, f), 'utf8')).join('\n');
       const pure = withoutCgo.get(p.ImportPath);
@@ -237,8 +240,7 @@ function allowList(root: string, packages: readonly ListedPackage[], replaces: r
   const lines = new Set(['!go.mod', '!go.sum', '!*.go']);
   const top = (rel: string): string => `!${rel.split('/')[0]}/`;
   for (const p of packages) {
-    // A folder Go refuses as an import path (a backtick, a line break) is no package: never copied, never named.
-    if (/malformed import path|invalid char/.test(p.Error?.Err ?? '')) continue;
+    if (unusable(p)) continue;
     const rel = path.relative(root, p.Dir).split(path.sep).join('/');
     if (rel.startsWith('..') || rel.split('/')[0] === 'vendor') continue;
     if (rel !== '') lines.add(safeLine(top(rel), p.Dir));

@@ -154,7 +154,15 @@ class Buildah implements Builder {
     args.push(...buildArgAndSecretFlags(o));
     if (o.timestamp !== undefined) args.push('--timestamp', String(o.timestamp));
     if (o.noCache) args.push('--no-cache');
-    const result = await execa('buildah', [...args, '.'], { cwd: context, env: this.env, all: true, reject: false });
+    const once = () => execa('buildah', [...args, '.'], { cwd: context, env: this.env, all: true, reject: false });
+    let result = await once();
+    // A RUN step of buildah 1.28 starts its runtime through a sealed memfd copy of the binary (runc's
+    // cloned-binary code); sealing can race with another process that maps the copy, and the step fails
+    // with EBUSY (seen once in ~500 builds). A machine flake, not the Dockerfile's: one retry, said aloud.
+    if (result.exitCode !== 0 && /sealing memfd copy: Device or resource busy/.test(String(result.all))) {
+      console.log('      buildah: "sealing memfd copy: Device or resource busy" (a runc cloned-binary race): building again once');
+      result = await once();
+    }
     if (result.exitCode !== 0) throw new Error(`buildah build failed (exit ${result.exitCode}):\n${String(result.all).slice(-4000)}`);
     const log = String(result.all);
     return { log, ...countSteps(log) };
