@@ -2,9 +2,11 @@
 // The standalone bin: runs the generator without `yo`.
 //   generator-dockergo [flags] [folder]  scaffold a new service (dockergo:app)
 //   generator-dockergo docker [flags]    add container files to an existing module (dockergo:docker)
+//   generator-dockergo update [folder] [flags]  bring a generated project up to date (dockergo:update)
 // Bad input prints one line and exits 1, with no stack trace and no file written.
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { existsSync, statSync } from 'node:fs';
 import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
 
 // Loading yeoman-environment is most of our start-up time; Node 22.1+ can cache its compiled code.
@@ -26,6 +28,34 @@ const GENERATORS = {
   },
 };
 
+const UPDATE_HELP = `Usage: generator-dockergo update [folder] [options]
+
+Brings a project generator-dockergo made (dockergo:app or dockergo:docker) up to date with the
+installed generator and preset, keeping the project's own edits: untouched files are rewritten,
+edited ones get a three-way merge (git merge-file), new template files are added, and files the
+templates no longer produce are removed when untouched. Any input flag (--port 9090, --preset …)
+changes that answer on the way.
+
+Options:
+  --dry-run   print a unified diff of every change; write nothing
+  any flag of generator-dockergo (or generator-dockergo docker) --help
+
+Exit status: 0 up to date or updated cleanly, 1 error, 3 conflicts left for a person
+(the files are listed; resolve the <<<<<<< markers, then commit).`;
+
+/** Flags that take a value: the word after one is never the folder argument. */
+const VALUE_FLAGS = new Set([...INPUTS.map((i) => `--${i.flag}`), ...SWITCHES.filter((s) => s.value).map((s) => `--${s.flag}`)]);
+
+/** `update [folder] [flags]`: the folder (if any), and the flags without it. */
+function splitUpdateArgs(args: string[]): { folder: string | undefined; rest: string[] } {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (VALUE_FLAGS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return { folder: arg, rest: [...args.slice(0, i), ...args.slice(i + 1)] };
+  }
+  return { folder: undefined, rest: args };
+}
+
 /** Errors we expect from users: print the message alone. Anything else is a bug: keep the stack. */
 const USER_ERRORS = new Set(['InputError', 'UsageError']);
 
@@ -34,6 +64,21 @@ const CANCELLED = 130;
 const PROMPT_ABORTS = new Set(['ExitPromptError', 'AbortPromptError', 'AbortError']);
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'update') {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(UPDATE_HELP);
+      return;
+    }
+    const { folder, rest } = splitUpdateArgs(argv.slice(1));
+    if (folder !== undefined) {
+      if (!existsSync(folder) || !statSync(folder).isDirectory()) throw Object.assign(new Error(`update: ${JSON.stringify(folder)} is not a folder`), { name: 'UsageError' });
+      process.chdir(folder);
+    }
+    const { updateTarget } = await import('../generators/lib/update.js');
+    const { packageVersion } = await import('../generators/lib/generator-support.js');
+    const which = updateTarget(process.cwd(), packageVersion);
+    return main([...(which === 'docker' ? ['docker'] : []), ...rest, '--update', '--yes']);
+  }
   if (argv.includes('--no-yes') && !process.stdin.isTTY) {
     // Prompts with no terminal to answer them: stop before anything is read or written.
     console.error('generator-dockergo: --no-yes asks questions, but stdin is not a terminal: nothing written; run it in a terminal, or drop --no-yes');
@@ -45,7 +90,11 @@ async function main(argv: string[]): Promise<void> {
   const command = await prepareCommand({ resolved: generator.resolved, namespace: generator.namespace });
   command.name(generator.name).description(generator.description).exitOverride();
   if (which === 'app') {
-    command.addHelpText('after', `\nCommands:\n  docker [options]      ${GENERATORS.docker.description}\n                        See: generator-dockergo docker --help`);
+    command.addHelpText(
+      'after',
+      `\nCommands:\n  docker [options]      ${GENERATORS.docker.description}\n                        See: generator-dockergo docker --help` +
+        `\n  update [folder]       Bring a generated project up to date with this generator and its preset, keeping your edits.\n                        See: generator-dockergo update --help`,
+    );
   }
   // A list input (--config) repeats: each use adds values. Commander's variadic default would
   // also swallow a following folder argument.

@@ -9,6 +9,7 @@ import { toTemplateData, type TemplateData } from '../lib/template-data.js';
 import { isPrivilegedPort } from '../lib/validate.js';
 
 export default class AppGenerator extends DockergoGenerator {
+  protected readonly generatorName = 'app' as const;
   private data!: TemplateData;
   /** The folder argument, when the project goes into a new folder. */
   private folder = '';
@@ -57,7 +58,7 @@ export default class AppGenerator extends DockergoGenerator {
   }
 
   async install(): Promise<void> {
-    if (this.optionValue('skip-install') === true || this.dryRun) return;
+    if (this.optionValue('skip-install') === true || this.dryRun || this.updating) return;
     const inRepo = await this.spawn('git', ['rev-parse', '--is-inside-work-tree'], {
       cwd: this.destinationPath(),
       reject: false,
@@ -68,7 +69,9 @@ export default class AppGenerator extends DockergoGenerator {
   }
 
   end(): void {
+    if (this.updating) return;
     if (this.dryRun) return this.reportDryRun();
+    this.storeWritten();
     const folder = this.folder === '' ? [] : [shellQuote(this.folder)];
     if (this.interactive) {
       // A cli has no port: its equivalent command does not carry one.

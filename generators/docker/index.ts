@@ -16,6 +16,7 @@ import { toTemplateData, type TemplateData } from '../lib/template-data.js';
 const FROM_MODULE = new Set(['module', 'layout', 'goVersion']);
 
 export default class DockerGenerator extends DockergoGenerator {
+  protected readonly generatorName = 'docker' as const;
   private module!: ModuleInfo;
   private main!: MainPackage;
   private data!: TemplateData;
@@ -108,7 +109,9 @@ export default class DockerGenerator extends DockergoGenerator {
   }
 
   end(): void {
+    if (this.updating) return;
     if (this.dryRun) return this.reportDryRun();
+    this.storeWritten();
     if (this.interactive) {
       const words = [...this.presetWords(), '--main', this.main.pkg].map(shellQuote);
       const omit = ['module', 'layout', ...(this.answers.kind === 'cli' ? ['port'] : [])] as InputName[];

@@ -2,12 +2,18 @@
 // file, .yo-rc.json, prompts, a preset's defaults and locks), and how planned files are
 // written. Yeoman queues only the methods of a generator's own class, so the methods here
 // are helpers that the run-loop methods of each generator call.
-import { constants, existsSync, readFileSync, type Stats } from 'node:fs';
+import { chmodSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import ejs from 'ejs';
+import { execaSync } from 'execa';
 import Generator from 'yeoman-generator';
 import { checkInputs, completeAnswers, oneLine, readAnswersFile, toRaw, UsageError, type RawInputs } from './answers.js';
 import { filesBelow, withOverlays, type PlannedFile } from './files.js';
 import { checkFolder, checkPlan } from './plan.js';
+import { blobId, inGitRepo, readBlob, storeBlobs } from './record.js';
+import { CHANGES, planUpdate, type FileUpdate, type RenderedFile } from './update-plan.js';
+import { CONFLICT_EXIT, type GeneratorName } from './update.js';
 import {
   askQuestions,
   flagValues,
@@ -15,6 +21,7 @@ import {
   localGoVersion,
   optionValue,
   packageRoot,
+  packageVersion,
   quietUserErrors,
   templatesRoot,
 } from './generator-support.js';
@@ -33,6 +40,10 @@ export abstract class DockergoGenerator extends Generator {
   protected root = '';
   /** The project folder does not exist yet: it is created only when the whole plan is good. */
   private pendingFolder = false;
+  /** Which generator this is, as .yo-rc.json records it for `update`. */
+  protected abstract readonly generatorName: GeneratorName;
+  /** destination → what this run wrote, for the record and the object database. */
+  private written = new Map<string, string>();
 
   constructor(args: string[], options: Generator['options']) {
     // Yeoman reads .yo-rc.json while constructing: a broken one must be one line, not a stack.
@@ -56,6 +67,11 @@ export abstract class DockergoGenerator extends Generator {
 
   protected get dryRun(): boolean {
     return this.optionValue('dry-run') === true;
+  }
+
+  /** `generator-dockergo update`: re-render with the stored answers and merge into the project. */
+  protected get updating(): boolean {
+    return this.optionValue('update') === true;
   }
 
   /**
@@ -160,14 +176,27 @@ export abstract class DockergoGenerator extends Generator {
    * The answers, and the preset (a path relative to the project), as .yo-rc.json will hold
    * them: written with the other files, never before the plan is checked.
    */
-  private record(extra: Record<string, unknown>, omit: readonly string[]): Record<string, unknown> {
+  private record(extra: Record<string, unknown>, omit: readonly string[], files: ReadonlyMap<string, string>): Record<string, unknown> {
     const record: Record<string, unknown> = { ...this.stored(), ...toRaw(this.answers), ...extra };
+    delete record['preset'];
+    delete record['presetVersion'];
     if (this.preset) {
       const isPath = existsSync(path.resolve(process.cwd(), this.preset.spec));
       record['preset'] = isPath ? path.relative(this.root, this.preset.dir) || '.' : this.preset.spec;
+      if (this.preset.version) record['presetVersion'] = this.preset.version;
     }
     for (const key of omit) delete record[key];
+    record['generator'] = this.generatorName;
+    record['generatorVersion'] = packageVersion;
+    // Each written file's git blob id: `update`'s merge base (see the README, "Keeping services up to date").
+    record['files'] = Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b)).map(([file, text]) => [file, blobId(text)]));
     return record;
+  }
+
+  /** Puts what this run wrote into the repository's object database, so `update` finds its merge base. */
+  protected storeWritten(): void {
+    if (this.dryRun || this.updating) return;
+    storeBlobs(this.root, [...this.written.values()]);
   }
 
   /** The `--preset …` words for an equivalent command. */
@@ -191,6 +220,7 @@ export abstract class DockergoGenerator extends Generator {
       this.preset ? withOverlays(plan, path.join(this.preset.dir, 'templates'), this.preset.overlays, new Set(filesBelow(templatesRoot))) : plan
     ).filter(keep);
     checkPlan(this.root, [...files, { destination: '.yo-rc.json' }]);
+    if (this.updating) return this.update(files, data, store, omit);
     const newYoRc = !existsSync(this.target('.yo-rc.json'));
     if (this.pendingFolder && !this.dryRun) {
       this.destinationRoot(this.root);
@@ -212,6 +242,7 @@ export abstract class DockergoGenerator extends Generator {
         this.fs.write(target, this.fs.read(target)!, { stat: { mode: constants.S_IFREG | 0o755 } as Stats });
       }
       if (existsSync(target) && readFileSync(target, 'utf8') !== this.fs.read(target)) clashes.push(file.destination);
+      if (!file.keepExisting) this.written.set(file.destination, this.fs.read(target)!);
     }
     if (clashes.length > 0 && !this.interactive && this.optionValue('force') !== true && !this.dryRun) {
       throw new UsageError(
@@ -220,8 +251,94 @@ export abstract class DockergoGenerator extends Generator {
     }
     const yoRc = this.target('.yo-rc.json');
     const all = this.fs.readJSON(yoRc, {}) as Record<string, unknown>;
-    this.fs.writeJSON(yoRc, { ...all, [this.rootGeneratorName()]: this.record(store, omit) });
+    this.fs.writeJSON(yoRc, { ...all, [this.rootGeneratorName()]: this.record(store, omit, this.written) });
     if (newYoRc) reportAsCreated(this, yoRc);
+  }
+
+  /**
+   * `update`: renders the plan with the stored (or changed) answers, decides each file's fate
+   * against the record of what was written last time (updated, merged, conflict, added,
+   * removed…), refuses when a file it would change has uncommitted edits, then writes the files
+   * and the new record itself: Yeoman's conflict questions have nothing left to decide.
+   */
+  private update(files: PlannedFile[], data: TemplateData, store: Record<string, unknown>, omit: readonly string[]): void {
+    const rendered: (RenderedFile & { recorded: boolean })[] = files
+      .filter((f) => !(f.keepExisting && existsSync(this.target(f.destination))))
+      .map((f) => ({ destination: f.destination, text: this.renderText(f, data), executable: f.executable === true, recorded: !f.keepExisting }));
+    const record = (this.stored()['files'] ?? {}) as Record<string, string>;
+    const read = (file: string): string | undefined => {
+      const target = this.target(file);
+      return existsSync(target) && statSync(target).isFile() ? readFileSync(target, 'utf8') : undefined;
+    };
+    const plan = planUpdate({ rendered, record, read, base: (id) => readBlob(this.root, id) });
+    const changes = plan.filter((u) => CHANGES.has(u.fate));
+    this.refuseUncommitted(changes.filter((u) => u.fate !== 'added').map((u) => u.destination));
+    if (this.dryRun) {
+      for (const u of changes) this.log(createTwoFilesPatch(`a/${u.destination}`, `b/${u.destination}`, u.before ?? '', u.text ?? '', '', '', { context: 3 }));
+    } else {
+      for (const u of changes) this.apply(u);
+      const written = new Map(rendered.filter((f) => f.recorded).map((f) => [f.destination, f.text]));
+      const yoRc = this.target('.yo-rc.json');
+      const all = JSON.parse(readFileSync(yoRc, 'utf8')) as Record<string, unknown>;
+      writeFileSync(yoRc, `${JSON.stringify({ ...all, [this.rootGeneratorName()]: this.record(store, omit, written) }, null, 2)}\n`);
+      storeBlobs(this.root, [...written.values()]);
+    }
+    this.reportUpdate(plan);
+  }
+
+  /** The text a planned file renders to: EJS, exactly as Yeoman's renderTemplate runs it. */
+  private renderText(file: PlannedFile, data: TemplateData): string {
+    const template = this.templatePath(file.template);
+    try {
+      return ejs.render(readFileSync(template, 'utf8'), { ...data, ...file.extra }, { filename: template, async: false });
+    } catch (error) {
+      const name = path.relative(this.preset?.dir ?? templatesRoot, template);
+      throw new UsageError(`template ${name}: ${(error as Error).message.split('\n').filter(Boolean).join(' ')}`);
+    }
+  }
+
+  /** Files an update would change must be committed: its changes can then be reviewed and undone. */
+  private refuseUncommitted(files: string[]): void {
+    if (files.length === 0 || !inGitRepo(this.root)) return;
+    const status = execaSync('git', ['status', '--porcelain', '--untracked-files=all', '--', ...files], { cwd: this.root, reject: false });
+    const dirty = String(status.stdout).split('\n').filter(Boolean).map((l) => l.slice(3));
+    if (dirty.length > 0) {
+      throw new UsageError(`uncommitted changes in ${dirty.join(', ')}: commit or stash them first, so that the update can be reviewed and undone (git diff, git checkout)`);
+    }
+  }
+
+  private apply(u: FileUpdate): void {
+    const target = this.target(u.destination);
+    if (u.fate === 'removed') {
+      rmSync(target, { force: true });
+      return;
+    }
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, u.text!);
+    if (u.executable) chmodSync(target, 0o755);
+  }
+
+  /** One line per file, then a summary for a CI log; conflicts set the exit status. */
+  private reportUpdate(plan: FileUpdate[]): void {
+    for (const u of plan) {
+      const extra = u.fate === 'conflict' ? ` (${u.conflicts} conflicting hunk${u.conflicts === 1 ? '' : 's'}${u.note ? `; ${u.note}` : ''})` : u.fate === 'kept' ? ' (no longer generated, but edited: left as it is)' : u.fate === 'kept-deleted' ? ' (you deleted it: left deleted)' : '';
+      this.log(`${u.fate.padStart(12)} ${u.destination}${extra}`);
+    }
+    const counts = new Map<string, number>();
+    for (const u of plan) counts.set(u.fate, (counts.get(u.fate) ?? 0) + 1);
+    const stored = this.stored();
+    const from = typeof stored['generatorVersion'] === 'string' ? stored['generatorVersion'] : 'unrecorded';
+    const presetFrom = typeof stored['presetVersion'] === 'string' ? ` ${stored['presetVersion']}` : '';
+    const preset = this.preset ? `, preset ${this.preset.spec}${presetFrom || this.preset.version ? `${presetFrom || ' -'} → ${this.preset.version ?? '-'}` : ''}` : '';
+    const summary = [...counts].map(([fate, n]) => `${n} ${fate}`).join(', ');
+    const changed = plan.some((u) => CHANGES.has(u.fate));
+    const dry = this.dryRun ? 'dry run, nothing written: ' : '';
+    this.log(`update: ${dry}${changed ? summary : 'up to date, nothing to do'} (generator ${from} → ${packageVersion}${preset})`);
+    const conflicts = plan.filter((u) => u.fate === 'conflict');
+    if (conflicts.length > 0 && !this.dryRun) {
+      this.log(`update: conflicts in ${conflicts.map((u) => u.destination).join(', ')}: resolve the <<<<<<< yours / >>>>>>> generator markers, then commit`);
+      process.exitCode = CONFLICT_EXIT;
+    }
   }
 
   /** After a dry run: say that nothing was written or run. */

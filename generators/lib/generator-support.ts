@@ -29,6 +29,8 @@ export function declareOptions(generator: Generator, which: 'app' | 'docker'): v
       description: `${spec.description} (default: ${spec.defaultHelp})`,
     });
   }
+  // Set by `generator-dockergo update` (and dockergo:update), which runs this generator in update mode.
+  generator.option('update', { type: Boolean, hide: true, description: 'Update mode: merge the new output into the project' });
   for (const s of SWITCHES.filter((sw) => sw.only === undefined || sw.only === which)) {
     generator.option(s.flag, {
       type: s.value ? String : Boolean,

@@ -25,6 +25,8 @@ export interface Preset {
   labels: Record<string, string>;
   /** Template paths relative to the preset's templates/ folder. */
   overlays: string[];
+  /** Its package.json version (an npm package), else preset.json's "version"; recorded for `update`. */
+  version: string | undefined;
 }
 
 /** The published schema of preset.json, made from the input table (`npm run docs` writes it out). */
@@ -53,6 +55,7 @@ export function presetSchema(): Record<string, unknown> {
     properties: {
       $schema: { type: 'string' },
       description: { type: 'string', description: 'What this preset is for.' },
+      version: { type: 'string', description: "The preset's version, recorded in each project's .yo-rc.json (an npm package's own version wins)." },
       defaults: inputs('Defaults for inputs, keyed by input name; users may still change them.'),
       locked: inputs('Values the platform fixes: not asked, and a flag or answer that contradicts one is an error.'),
       images: {
@@ -119,6 +122,7 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
   await checkSchema(json, where);
   const raw = json as {
     description?: string;
+    version?: string;
     defaults?: Record<string, string | number | string[]>;
     locked?: Record<string, string | number | string[]>;
     images?: { builder?: string; runtime?: string };
@@ -140,7 +144,7 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
   }
   const overlays = overlayFiles(path.join(dir, 'templates'), where);
   for (const template of overlays) checkTemplateSyntax(path.join(dir, 'templates', template), `${where}: templates/${template}`);
-  return { spec, dir, file, description: raw.description ?? '', defaults, locked, images, labels: { ...raw.labels }, overlays };
+  return { spec, dir, file, description: raw.description ?? '', defaults, locked, images, labels: { ...raw.labels }, overlays, version: packageVersionOf(dir) ?? raw.version };
 }
 
 /**
@@ -161,6 +165,16 @@ function overlayFiles(templates: string, where: string): string[] {
     if (!entry.isDirectory() && !entry.isFile()) throw new UsageError(`${where}: templates/${rel} is not a regular file`);
   }
   return filesBelow(templates);
+}
+
+/** The version in a preset folder's package.json, when it is an npm package. */
+function packageVersionOf(dir: string): string | undefined {
+  try {
+    const version = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 type AjvErrors = { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[];

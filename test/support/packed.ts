@@ -11,6 +11,8 @@ export interface Packed {
   prefix: string;
   /** node_modules/.bin/generator-dockergo */
   bin: string;
+  /** The packed tarball, for a second install (say, a simulated newer version). */
+  tarball: string;
 }
 
 let packed: Promise<Packed> | undefined;
@@ -22,7 +24,7 @@ export function packedPackage(): Promise<Packed> {
     const pack = await execa('npm', ['pack', '--silent', '--pack-destination', prefix], { cwd: PACKAGE_ROOT });
     const tarball = path.join(prefix, pack.stdout.trim().split('\n').at(-1)!);
     await execa('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--omit=dev', tarball, 'yo@7'], { cwd: prefix });
-    return { prefix, bin: path.join(prefix, 'node_modules/.bin/generator-dockergo') };
+    return { prefix, bin: path.join(prefix, 'node_modules/.bin/generator-dockergo'), tarball };
   })();
   return packed;
 }
