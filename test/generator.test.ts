@@ -20,11 +20,16 @@ describe('dockergo:app on flags', () => {
     assert.deepEqual(listFiles(dir), SERVICE_FILES);
     assert.ok(isExecutable(dir, 'build.sh'));
     assert.ok(!isExecutable(dir, 'Dockerfile'));
-    const stored = JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'];
+    const { files, ...stored } = JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'];
     assert.deepEqual(stored, {
       module: 'example.com/acme/hello', name: 'hello', kind: 'service', port: 8080, base: 'alpine', layout: 'flat',
       goproxy: 'https://proxy.golang.org,direct', goprivate: '', config: [], goVersion: '1.26.8',
+      generator: 'app', generatorVersion: '0.1.0',
     });
+    // The merge base for `update`: each written file's git blob id.
+    assert.deepEqual(Object.keys(files).sort(), SERVICE_FILES.filter((f) => f !== '.yo-rc.json').sort());
+    const blob = execaSync('git', ['hash-object', '--stdin'], { input: read(dir, 'Dockerfile') }).stdout;
+    assert.equal(files['Dockerfile'], blob);
   });
 
   it('--module sets go.mod; the default comes from the folder name', async () => {
@@ -351,9 +356,9 @@ describe('interactivity', () => {
 
 // Keep the README's promise about where answers live honest.
 describe('.yo-rc.json', () => {
-  it('stores exactly the inputs of the table', async () => {
+  it('stores exactly the inputs of the table, and the record update needs', async () => {
     const { dir } = await generate({ module: 'example.com/x' });
     const stored = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-dockergo'];
-    assert.deepEqual(Object.keys(stored).sort(), INPUTS.map((i) => i.key).sort());
+    assert.deepEqual(Object.keys(stored).sort(), [...INPUTS.map((i) => i.key), 'files', 'generator', 'generatorVersion'].sort());
   });
 });

@@ -160,6 +160,9 @@ describe('the packed package', function () {
     for (const f of ['a.yaml', 'b.yaml']) writeFileSync(path.join(shop, f), 'x: 1\n');
     await yo(shop, ['dockergo:docker', '--yes', '--main', './cmd/api', '--config', 'a.yaml', '--config', 'b.yaml']);
     assert.match(read(shop, 'Dockerfile'), /^CMD \["-config", "\/etc\/api\/a\.yaml", "-config", "\/etc\/api\/b\.yaml"\]$/m);
+    // dockergo:update finds the generator that made the project and runs it in update mode.
+    await yo(shop, ['dockergo:update', '--port', '9393']);
+    assert.match(read(shop, 'Dockerfile'), /^ENV PORT=9393$/m);
     cleanup(dir);
   });
 });

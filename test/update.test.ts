@@ -189,6 +189,24 @@ describe('generator-dockergo update', function () {
     cleanup(path.dirname(dir));
   });
 
+  it('update --preset moves the project to another preset, and records it', async () => {
+    const { dir, preset } = await editedService();
+    const other = path.join(path.dirname(preset), 'other-preset');
+    mkdirSync(other);
+    writeFileSync(path.join(other, 'preset.json'), JSON.stringify({ version: '7.0.0', labels: { 'com.other.owner': 'search' } }));
+    const update = await run(dir, ['update', '--preset', other]);
+    assert.equal(update.exitCode, 0, update.all);
+    const dockerfile = read(dir, 'Dockerfile');
+    assert.match(dockerfile, /com\.other\.owner="search"/);
+    assert.doesNotMatch(dockerfile, /com\.acme\.team|sha256:1{64}/);
+    assert.match(dockerfile, /our builder edit/);
+    assert.ok(!listFiles(dir).includes('deploy/old.yaml'), 'the old preset\'s overlay file goes with it');
+    const stored = JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'];
+    assert.equal(stored.preset, '../other-preset');
+    assert.equal(stored.presetVersion, '7.0.0');
+    cleanup(path.dirname(dir));
+  });
+
   it('a generator upgrade: an untouched project becomes byte for byte what the new version generates', async () => {
     // The "new version": a second install of the same tarball with a changed template and version,
     // never the installed package the other tests use.

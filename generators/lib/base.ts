@@ -177,9 +177,12 @@ export abstract class DockergoGenerator extends Generator {
    * them: written with the other files, never before the plan is checked.
    */
   private record(extra: Record<string, unknown>, omit: readonly string[], files: ReadonlyMap<string, string>): Record<string, unknown> {
-    const record: Record<string, unknown> = { ...this.stored(), ...toRaw(this.answers), ...extra };
-    delete record['preset'];
-    delete record['presetVersion'];
+    // A fixed key order (answers, other stored keys, preset, the generator's own record), so that a
+    // re-run with the same answers writes the same .yo-rc.json.
+    const own = new Set(['preset', 'presetVersion', 'generator', 'generatorVersion', 'files']);
+    const record: Record<string, unknown> = { ...toRaw(this.answers) };
+    for (const [key, value] of Object.entries(this.stored())) if (!(key in record) && !own.has(key)) record[key] = value;
+    Object.assign(record, extra);
     if (this.preset) {
       const isPath = existsSync(path.resolve(process.cwd(), this.preset.spec));
       record['preset'] = isPath ? path.relative(this.root, this.preset.dir) || '.' : this.preset.spec;
@@ -195,7 +198,8 @@ export abstract class DockergoGenerator extends Generator {
 
   /** Puts what this run wrote into the repository's object database, so `update` finds its merge base. */
   protected storeWritten(): void {
-    if (this.dryRun || this.updating) return;
+    // --skip-install promises that neither git nor go runs; the blobs then come from the first commit.
+    if (this.dryRun || this.updating || this.optionValue('skip-install') === true) return;
     storeBlobs(this.root, [...this.written.values()]);
   }
 
