@@ -2,17 +2,16 @@
 // file, .yo-rc.json, prompts, a preset's defaults and locks), and how planned files are
 // written. Yeoman queues only the methods of a generator's own class, so the methods here
 // are helpers that the run-loop methods of each generator call.
-import { chmodSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { constants, existsSync, readFileSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import ejs from 'ejs';
-import { execaSync } from 'execa';
 import Generator from 'yeoman-generator';
 import { checkInputs, completeAnswers, oneLine, readAnswersFile, toRaw, UsageError, type RawInputs } from './answers.js';
 import { filesBelow, withOverlays, type PlannedFile } from './files.js';
 import { checkFolder, checkPlan } from './plan.js';
-import { blobId, inGitRepo, readBlob, storeBlobs } from './record.js';
-import { CHANGES, planUpdate, type FileUpdate, type RenderedFile } from './update-plan.js';
+import { blobId, readBlob, storeBlobs } from './record.js';
+import { planUpdate, type RenderedFile } from './update-plan.js';
+import { applyUpdate, readProjectFile, refuseUncommitted, updateDiffs, updateReport, type Versions } from './update-writer.js';
 import { CONFLICT_EXIT, type GeneratorName } from './update.js';
 import {
   askQuestions,
@@ -269,25 +268,31 @@ export abstract class DockergoGenerator extends Generator {
     const rendered: (RenderedFile & { recorded: boolean })[] = files
       .filter((f) => !(f.keepExisting && existsSync(this.target(f.destination))))
       .map((f) => ({ destination: f.destination, text: this.renderText(f, data), executable: f.executable === true, recorded: !f.keepExisting }));
-    const record = (this.stored()['files'] ?? {}) as Record<string, string>;
-    const read = (file: string): string | undefined => {
-      const target = this.target(file);
-      return existsSync(target) && statSync(target).isFile() ? readFileSync(target, 'utf8') : undefined;
-    };
-    const plan = planUpdate({ rendered, record, read, base: (id) => readBlob(this.root, id) });
-    const changes = plan.filter((u) => CHANGES.has(u.fate));
-    this.refuseUncommitted(changes.filter((u) => u.fate !== 'added').map((u) => u.destination));
+    const stored = this.stored();
+    const plan = planUpdate({
+      rendered,
+      record: (stored['files'] ?? {}) as Record<string, string>,
+      read: (file) => readProjectFile(this.root, file),
+      base: (id) => readBlob(this.root, id),
+    });
+    refuseUncommitted(this.root, plan);
     if (this.dryRun) {
-      for (const u of changes) this.log(createTwoFilesPatch(`a/${u.destination}`, `b/${u.destination}`, u.before ?? '', u.text ?? '', '', '', { context: 3 }));
+      for (const diff of updateDiffs(plan)) this.log(diff);
     } else {
-      for (const u of changes) this.apply(u);
+      applyUpdate(this.root, plan);
       const written = new Map(rendered.filter((f) => f.recorded).map((f) => [f.destination, f.text]));
       const yoRc = this.target('.yo-rc.json');
       const all = JSON.parse(readFileSync(yoRc, 'utf8')) as Record<string, unknown>;
       writeFileSync(yoRc, `${JSON.stringify({ ...all, [this.rootGeneratorName()]: this.record(store, omit, written) }, null, 2)}\n`);
       storeBlobs(this.root, [...written.values()]);
     }
-    this.reportUpdate(plan);
+    const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+    const versions: Versions = {
+      generator: { from: text(stored['generatorVersion']), to: packageVersion },
+      ...(this.preset ? { preset: { spec: this.preset.spec, from: text(stored['presetVersion']), to: this.preset.version } } : {}),
+    };
+    for (const line of updateReport(plan, versions, this.dryRun)) this.log(line);
+    if (!this.dryRun && plan.some((u) => u.fate === 'conflict')) process.exitCode = CONFLICT_EXIT;
   }
 
   /** The text a planned file renders to: EJS, exactly as Yeoman's renderTemplate runs it. */
@@ -298,50 +303,6 @@ export abstract class DockergoGenerator extends Generator {
     } catch (error) {
       const name = path.relative(this.preset?.dir ?? templatesRoot, template);
       throw new UsageError(`template ${name}: ${(error as Error).message.split('\n').filter(Boolean).join(' ')}`);
-    }
-  }
-
-  /** Files an update would change must be committed: its changes can then be reviewed and undone. */
-  private refuseUncommitted(files: string[]): void {
-    if (files.length === 0 || !inGitRepo(this.root)) return;
-    const status = execaSync('git', ['status', '--porcelain', '--untracked-files=all', '--', ...files], { cwd: this.root, reject: false });
-    const dirty = String(status.stdout).split('\n').filter(Boolean).map((l) => l.slice(3));
-    if (dirty.length > 0) {
-      throw new UsageError(`uncommitted changes in ${dirty.join(', ')}: commit or stash them first, so that the update can be reviewed and undone (git diff, git checkout)`);
-    }
-  }
-
-  private apply(u: FileUpdate): void {
-    const target = this.target(u.destination);
-    if (u.fate === 'removed') {
-      rmSync(target, { force: true });
-      return;
-    }
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, u.text!);
-    if (u.executable) chmodSync(target, 0o755);
-  }
-
-  /** One line per file, then a summary for a CI log; conflicts set the exit status. */
-  private reportUpdate(plan: FileUpdate[]): void {
-    for (const u of plan) {
-      const extra = u.fate === 'conflict' ? ` (${u.conflicts} conflicting hunk${u.conflicts === 1 ? '' : 's'}${u.note ? `; ${u.note}` : ''})` : u.fate === 'kept' ? ' (no longer generated, but edited: left as it is)' : u.fate === 'kept-deleted' ? ' (you deleted it: left deleted)' : '';
-      this.log(`${u.fate.padStart(12)} ${u.destination}${extra}`);
-    }
-    const counts = new Map<string, number>();
-    for (const u of plan) counts.set(u.fate, (counts.get(u.fate) ?? 0) + 1);
-    const stored = this.stored();
-    const from = typeof stored['generatorVersion'] === 'string' ? stored['generatorVersion'] : 'unrecorded';
-    const presetFrom = typeof stored['presetVersion'] === 'string' ? ` ${stored['presetVersion']}` : '';
-    const preset = this.preset ? `, preset ${this.preset.spec}${presetFrom || this.preset.version ? `${presetFrom || ' -'} → ${this.preset.version ?? '-'}` : ''}` : '';
-    const summary = [...counts].map(([fate, n]) => `${n} ${fate}`).join(', ');
-    const changed = plan.some((u) => CHANGES.has(u.fate));
-    const dry = this.dryRun ? 'dry run, nothing written: ' : '';
-    this.log(`update: ${dry}${changed ? summary : 'up to date, nothing to do'} (generator ${from} → ${packageVersion}${preset})`);
-    const conflicts = plan.filter((u) => u.fate === 'conflict');
-    if (conflicts.length > 0 && !this.dryRun) {
-      this.log(`update: conflicts in ${conflicts.map((u) => u.destination).join(', ')}: resolve the <<<<<<< yours / >>>>>>> generator markers, then commit`);
-      process.exitCode = CONFLICT_EXIT;
     }
   }
 
