@@ -7,6 +7,7 @@
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { existsSync, statSync } from 'node:fs';
+import { oneLine, UsageError } from '../generators/lib/answers.js';
 import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
 
 // Loading yeoman-environment is most of our start-up time; Node 22.1+ can cache its compiled code.
@@ -71,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
     }
     const { folder, rest } = splitUpdateArgs(argv.slice(1));
     if (folder !== undefined) {
-      if (!existsSync(folder) || !statSync(folder).isDirectory()) throw Object.assign(new Error(`update: ${JSON.stringify(folder)} is not a folder`), { name: 'UsageError' });
+      if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`update: ${JSON.stringify(folder)} is not a folder`);
       process.chdir(folder);
     }
     const { updateTarget } = await import('../generators/lib/update.js');
@@ -126,7 +127,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   }
   if (err.name && USER_ERRORS.has(err.name)) {
     // One line, whatever the message quotes (a JSON parse error quotes the input).
-    console.error(`generator-dockergo: ${String(err.message).replace(/\s*[\r\n]+\s*/g, ' ')}`);
+    console.error(`generator-dockergo: ${oneLine(String(err.message))}`);
   } else {
     console.error(err.stack ?? String(error));
   }

@@ -2,10 +2,10 @@
 // test here that failed before its fix. Bad input must end in one line on stderr, exit 1 (130
 // for a cancelled prompt), and leave the tree exactly as it was.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type Options } from 'execa';
-import { packedPackage } from './support/packed.js';
+import { expectRefused, packedPackage, toolRecorders } from './support/packed.js';
 import { writeModule } from './support/modules.js';
 import { cleanup, read, snapshot, tempDir } from './support/project.js';
 
@@ -16,17 +16,8 @@ async function run(cwd: string, args: string[], options: Options = {}) {
 }
 
 /** Runs a bad input: exit status, one stderr line matching `line`, and the tree unchanged. */
-async function refused(cwd: string, args: string[], line: RegExp, { status = 1, ...options }: Options & { status?: number } = {}): Promise<string> {
-  const before = snapshot(cwd);
-  const result = await run(cwd, args, options);
-  const stderr = String(result.stderr);
-  assert.equal(result.exitCode, status, `${args.join(' ')}: exit ${result.exitCode}\n${stderr}\n${String(result.stdout)}`);
-  assert.equal(stderr.split('\n').length, 1, `more than one line:\n${stderr}`);
-  assert.match(stderr, /^generator-dockergo: /);
-  assert.match(stderr, line);
-  assert.doesNotMatch(String(result.stdout), /\bat .*\.js:\d+/);
-  assert.deepEqual(snapshot(cwd), before, 'the tree changed');
-  return stderr;
+function refused(cwd: string, args: string[], line: RegExp, options: Options & { status?: number } = {}): Promise<string> {
+  return expectRefused(bin, cwd, args, line, options);
 }
 
 const SERVICE_MAIN = `package main
@@ -56,17 +47,9 @@ describe('hardening: the packed bin at the edges', function () {
 
   describe('1. --skip-install and --dry-run', () => {
     it('--dry-run lists what it would write, and writes and runs nothing', async () => {
-      const fakes = tempDir('dockergo-recorders-');
-      const log = path.join(fakes, 'calls');
-      writeFileSync(log, '');
-      for (const tool of ['git', 'go']) {
-        writeFileSync(path.join(fakes, tool), `#!/bin/sh\necho "${tool} $*" >> "${log}"\nexit 1\n`);
-        chmodSync(path.join(fakes, tool), 0o755);
-      }
+      const recorders = toolRecorders();
       const dir = tempDir();
-      const result = await run(dir, ['--yes', '--dry-run', '--module', 'example.com/dry/run', '--go-version', '1.26.8', 'svc'], {
-        env: { PATH: `${fakes}:${process.env['PATH']}` },
-      });
+      const result = await run(dir, ['--yes', '--dry-run', '--module', 'example.com/dry/run', '--go-version', '1.26.8', 'svc'], { env: recorders.env });
       assert.equal(result.exitCode, 0, String(result.stderr));
       for (const file of ['go.mod', 'main.go', 'Dockerfile', 'build.sh', '.yo-rc.json']) {
         assert.match(String(result.all), new RegExp(`create svc/${file.replace('.', '\\.')}$`, 'm'));
@@ -74,9 +57,9 @@ describe('hardening: the packed bin at the edges', function () {
       assert.match(String(result.all), /--dry-run: nothing was written and nothing was run/);
       assert.doesNotMatch(String(result.all), /is ready/);
       assert.deepEqual(snapshot(dir), {});
-      assert.equal(readFileSync(log, 'utf8'), '');
+      assert.deepEqual(recorders.calls(), []);
       cleanup(dir);
-      cleanup(fakes);
+      cleanup(recorders.dir);
     });
 
     it('--dry-run on an existing project shows the change as a diff, and changes nothing', async () => {
@@ -351,6 +334,20 @@ describe('hardening: the packed bin at the edges', function () {
       assert.match(read(rc, 'Dockerfile'), /^ARG GO_VERSION=1\.27rc1$/m);
       cleanup(none);
       cleanup(rc);
+    });
+
+    it('a local replace written with a trailing slash', async () => {
+      const dir = writeModule({
+        'go.mod': 'module example.com/r\n\ngo 1.26\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ./lib/\n',
+        'lib/go.mod': 'module example.com/lib\n\ngo 1.26\n',
+        'lib/lib.go': 'package lib\n',
+        'main.go': SERVICE_MAIN,
+      });
+      const result = await run(dir, ['docker', '--yes']);
+      assert.equal(result.exitCode, 0, String(result.all));
+      assert.match(read(dir, 'Dockerfile'), /^COPY lib\/ lib\/$/m);
+      assert.ok(read(dir, '.dockerignore').split('\n').includes('!lib/'));
+      cleanup(dir);
     });
 
     it('a bad stored value that a flag overrides', async () => {

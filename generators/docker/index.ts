@@ -41,7 +41,8 @@ export default class DockerGenerator extends DockergoGenerator {
       const stored = this.stored()['main'];
       const given = typeof flag === 'string' && flag !== '' ? { value: flag, where: '--main' } : { value: stored, where: '.yo-rc.json main' };
       this.main = await pickMain(this, this.module, given, this.interactive);
-      const cgo = this.main.needsCgo ?? cgoDependency(this.root, this.main.pkg);
+      // The deps walk is a go command of its own: only when some package of the module has cgo files.
+      const cgo = this.main.needsCgo ?? (this.module.hasCgo ? cgoDependency(this.root, this.main.pkg) : undefined);
       if (cgo) {
         throw new UsageError(
           `${this.main.pkg} needs cgo (${cgo}): the image builds with CGO_ENABLED=0 for a static binary on a base with no C library; ` +

@@ -61,11 +61,11 @@ export function completeAnswers(partial: Partial<Answers>, ctx: DefaultContext, 
   const out: Partial<Record<InputName, unknown>> = { ...partial };
   for (const spec of INPUTS as readonly InputSpec[]) {
     if (out[spec.key] !== undefined) continue;
-    const value = presetDefaults[spec.key] ?? spec.defaultValue(ctx, out as Partial<Answers>);
-    const checked = spec.check(toRaw({ [spec.key]: value })[spec.key] as string | readonly string[]);
+    const text = (spec.toText as (v: unknown) => string)(presetDefaults[spec.key] ?? spec.defaultValue(ctx, out as Partial<Answers>));
+    const checked = spec.check(text);
     if (!checked.ok) {
       throw new UsageError(
-        `--${spec.flag} was not given, and its default ${JSON.stringify((spec.toText as (v: unknown) => string)(value))} ` +
+        `--${spec.flag} was not given, and its default ${JSON.stringify(text)} ` +
           `(from ${spec.defaultHelp.replaceAll('`', '')}) is not valid: must be ${checked.rule}: give --${spec.flag}`,
       );
     }

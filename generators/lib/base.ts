@@ -12,7 +12,7 @@ import { checkFolder, checkPlan } from './plan.js';
 import { blobId, readBlob, storeBlobs } from './record.js';
 import { planUpdate, type RenderedFile } from './update-plan.js';
 import { applyUpdate, readProjectFile, refuseUncommitted, updateDiffs, updateReport, type Versions } from './update-writer.js';
-import { CONFLICT_EXIT, type GeneratorName } from './update.js';
+import { CONFLICT_EXIT, readYoRc, type GeneratorName } from './update.js';
 import {
   askQuestions,
   flagValues,
@@ -47,7 +47,7 @@ export abstract class DockergoGenerator extends Generator {
   constructor(args: string[], options: Generator['options']) {
     // Yeoman reads .yo-rc.json while constructing: a broken one must be one line, not a stack.
     const opts = options as { destinationRoot?: string; env?: { cwd?: string } };
-    checkYoRc(opts.destinationRoot ?? opts.env?.cwd ?? process.cwd());
+    readYoRc(opts.destinationRoot ?? opts.env?.cwd ?? process.cwd());
     // Go projects have no package.json: turn off Yeoman's npm install step.
     super(args, options, { customInstallTask: true });
     this.sourceRoot(templatesRoot);
@@ -80,7 +80,7 @@ export abstract class DockergoGenerator extends Generator {
   protected setFolder(folder: string): void {
     this.root = checkFolder(folder, 'folder');
     if (existsSync(this.root)) {
-      checkYoRc(this.root);
+      readYoRc(this.root);
       this.destinationRoot(this.root);
     } else {
       this.pendingFolder = true;
@@ -236,8 +236,7 @@ export abstract class DockergoGenerator extends Generator {
       try {
         this.renderTemplate(file.template, target, { ...data, ...file.extra });
       } catch (error) {
-        const name = path.relative(this.preset?.dir ?? templatesRoot, file.template);
-        throw new UsageError(`template ${name}: ${(error as Error).message.split('\n').filter(Boolean).join(' ')}`);
+        throw this.templateError(file, error);
       }
       if (file.executable) {
         // mem-fs-editor types `stat` as fs.Stats but commits only its mode. The conflicter compares
@@ -301,9 +300,14 @@ export abstract class DockergoGenerator extends Generator {
     try {
       return ejs.render(readFileSync(template, 'utf8'), { ...data, ...file.extra }, { filename: template, async: false });
     } catch (error) {
-      const name = path.relative(this.preset?.dir ?? templatesRoot, template);
-      throw new UsageError(`template ${name}: ${(error as Error).message.split('\n').filter(Boolean).join(' ')}`);
+      throw this.templateError(file, error);
     }
+  }
+
+  /** A template that fails to render, named relative to its preset (or to ours), in one line. */
+  private templateError(file: PlannedFile, error: unknown): UsageError {
+    const name = path.relative(this.preset?.dir ?? templatesRoot, this.templatePath(file.template));
+    return new UsageError(`template ${name}: ${oneLine((error as Error).message)}`);
   }
 
   /** After a dry run: say that nothing was written or run. */
@@ -324,24 +328,6 @@ export abstract class DockergoGenerator extends Generator {
 /** Lists compare as sets: a locked config list given in another order is the same list. */
 function comparable(value: unknown): string {
   return JSON.stringify(Array.isArray(value) ? [...value].sort() : value);
-}
-
-/** A .yo-rc.json that is not a JSON object stops the run in one line (Yeoman's own parse error is a stack). */
-function checkYoRc(dir: string): void {
-  const file = path.join(dir, '.yo-rc.json');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${file}: not valid JSON (${oneLine((error as Error).message)}): fix it, or delete it to start again from flags`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`${file}: must be a JSON object`);
 }
 
 /**

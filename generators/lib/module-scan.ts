@@ -34,6 +34,8 @@ export interface ModuleInfo {
   localReplaces: string[];
   /** vendor/modules.txt exists: the build uses -mod=vendor and downloads nothing. */
   vendor: boolean;
+  /** Some package of the module has cgo files (only then can a main depend on cgo). */
+  hasCgo: boolean;
 }
 
 /** A path element that can reach a Dockerfile, Makefile or .dockerignore as it is. */
@@ -44,8 +46,13 @@ export interface GoMod {
   goVersion: string | undefined;
   /** The go directive alone (the language version; undefined when absent, which Go reads as 1.16). */
   goDirective: string | undefined;
-  /** Local replacement paths, as written ("./lib", "../x"). */
-  replaces: string[];
+  /** Local replacement paths: as written ("./lib/", "../x"), and normalised ("lib", "../x"). */
+  replaces: LocalReplace[];
+}
+
+export interface LocalReplace {
+  written: string;
+  folder: string;
 }
 
 export function readGoMod(root: string): GoMod {
@@ -76,7 +83,7 @@ export function readGoMod(root: string): GoMod {
 }
 
 /** The right-hand sides of `replace` directives that are file paths (single-line and block form). */
-function localReplaces(gomod: string): string[] {
+function localReplaces(gomod: string): LocalReplace[] {
   const lines: string[] = [];
   for (const m of gomod.matchAll(/^\s*replace\s*\(([^)]*)\)/gm)) lines.push(...m[1]!.split('\n'));
   for (const m of gomod.matchAll(/^\s*replace\s+([^(\n].*)$/gm)) lines.push(m[1]!);
@@ -84,7 +91,8 @@ function localReplaces(gomod: string): string[] {
     .map((l) => /=>\s*(?:"([^"]+)"|(\S+))/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => m[1] ?? m[2]!)
-    .filter((target) => target.startsWith('./') || target.startsWith('../') || target.startsWith('/') || target === '.' || target === '..');
+    .filter((target) => target.startsWith('./') || target.startsWith('../') || target.startsWith('/') || target === '.' || target === '..')
+    .map((target) => ({ written: target, folder: path.posix.normalize(target).replace(/(.)\/$/, '$1') }));
 }
 
 interface ListedPackage {
@@ -183,7 +191,7 @@ export function scanModule(root: string): ModuleInfo {
   // Go's own rule: vendor/modules.txt and a go directive of 1.14 or later turn vendor mode on.
   const [major, minor] = (gomod.goDirective ?? '1.16').split('.').map(Number);
   const vendor = existsSync(path.join(root, 'vendor', 'modules.txt')) && (major! > 1 || minor! >= 14);
-  const localReplaces = gomod.replaces.map((r) => path.posix.normalize(r).replace(/\/$/, ''));
+  const localReplaces = gomod.replaces.map((r) => r.folder);
   return {
     module: gomod.module,
     goVersion: gomod.goVersion,
@@ -192,6 +200,7 @@ export function scanModule(root: string): ModuleInfo {
     dockerignore: allowList(root, withCgo, localReplaces, vendor),
     localReplaces,
     vendor,
+    hasCgo: withCgo.some((p) => (p.CgoFiles?.length ?? 0) > 0),
   };
 }
 
@@ -215,8 +224,7 @@ function refuseUnsupported(root: string, gomod: GoMod): void {
         '(a require and replace for each workspace module it needs)',
     );
   }
-  for (const target of gomod.replaces) {
-    const normal = path.posix.normalize(target);
+  for (const { written: target, folder: normal } of gomod.replaces) {
     if (normal.startsWith('/') || normal === '..' || normal.startsWith('../') || normal === '.') {
       throw new UsageError(
         `go.mod replaces a module with ${JSON.stringify(target)}, outside this module's folder, which is all the image build sees: ` +

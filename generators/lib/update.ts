@@ -1,7 +1,7 @@
 // `generator-dockergo update`: which generator made the project, and whether this one may update it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from './answers.js';
+import { oneLine, UsageError } from './answers.js';
 
 export type GeneratorName = 'app' | 'docker';
 
@@ -24,31 +24,46 @@ export function compareVersions(a: string, b: string): number {
  * can update. Throws one line for a folder that is not such a project.
  */
 export function updateTarget(dir: string, installedVersion: string): GeneratorName {
+  const yoRc = readYoRc(dir);
   const file = path.join(dir, '.yo-rc.json');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
+  if (yoRc === undefined) {
     throw new UsageError(`${dir}: not a project generator-dockergo made (no .yo-rc.json): run \`generator-dockergo\` or \`generator-dockergo docker\` first`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new UsageError(`${file}: not valid JSON: fix it, or delete it and run the generator again`);
-  }
-  const ours = (json as Record<string, unknown> | null)?.['generator-dockergo'] as Record<string, unknown> | undefined;
-  if (typeof ours !== 'object' || ours === null) {
+  const ours = yoRc['generator-dockergo'];
+  if (typeof ours !== 'object' || ours === null || Array.isArray(ours)) {
     throw new UsageError(`${file}: holds no generator-dockergo answers: not a project generator-dockergo made`);
   }
-  const made = ours['generatorVersion'];
+  const record = ours as Record<string, unknown>;
+  const made = record['generatorVersion'];
   if (typeof made === 'string' && compareVersions(made, installedVersion) > 0) {
     throw new UsageError(
       `${file}: written by generator-dockergo ${made}, newer than this one (${installedVersion}): install ${made} or later (npm install -g generator-dockergo@${made}) to update it`,
     );
   }
-  const generator = ours['generator'];
+  const generator = record['generator'];
   if (generator === 'app' || generator === 'docker') return generator;
   // Records from before the generator was named: dockergo:docker stores the main package it picked.
-  return typeof ours['main'] === 'string' ? 'docker' : 'app';
+  return typeof record['main'] === 'string' ? 'docker' : 'app';
+}
+
+/**
+ * A folder's .yo-rc.json as a JSON object; undefined when there is none. Anything else stops the
+ * run in one line (Yeoman's own parse error is a stack trace).
+ */
+export function readYoRc(dir: string): Record<string, unknown> | undefined {
+  const file = path.join(dir, '.yo-rc.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: not valid JSON (${oneLine((error as Error).message)}): fix it, or delete it to start again from flags`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`${file}: must be a JSON object`);
+  return json as Record<string, unknown>;
 }
