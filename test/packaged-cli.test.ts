@@ -1,11 +1,11 @@
 // The package as users get it: packed, installed from the tarball, run as a child process.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
 import { shopModule } from './support/modules.js';
-import { packedPackage } from './support/packed.js';
+import { packedPackage, toolRecorders } from './support/packed.js';
 import { cleanup, listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
 
 const NOBODY = 65534;
@@ -54,25 +54,18 @@ describe('the packed package', function () {
   });
 
   it('--skip-install runs neither git nor go; without it both run', async () => {
-    // git and go on PATH are recorders, so what the bin runs is seen, not guessed from its output.
-    const fakes = tempDir('dockergo-recorders-');
-    const log = path.join(fakes, 'calls');
-    for (const tool of ['git', 'go']) {
-      writeFileSync(path.join(fakes, tool), `#!/bin/sh\necho "${tool} $*" >> "${log}"\nexit 1\n`);
-      chmodSync(path.join(fakes, tool), 0o755);
-    }
-    const env = { PATH: `${fakes}:${process.env['PATH']}` };
+    const recorders = toolRecorders();
     const calls = async (extra: string[]): Promise<string[]> => {
-      writeFileSync(log, '');
+      recorders.reset();
       const dir = tempDir();
-      await execa(bin, ['--yes', '--module', 'example.com/e2e/quiet', '--go-version', '1.26.8', ...extra], { cwd: dir, env, all: true, reject: false });
+      await execa(bin, ['--yes', '--module', 'example.com/e2e/quiet', '--go-version', '1.26.8', ...extra], { cwd: dir, env: recorders.env, all: true, reject: false });
       cleanup(dir);
-      return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      return recorders.calls();
     };
     assert.deepEqual(await calls(['--skip-install']), []);
     const ran = await calls([]);
     assert.ok(ran.some((c) => c.startsWith('git ')) && ran.includes('go mod tidy'), ran.join('; '));
-    cleanup(fakes);
+    cleanup(recorders.dir);
   });
 
   it('a re-run with no flags reuses the answers and Yeoman finds every file identical', async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa, type Options } from 'execa';
 import { engines } from './support/engines/engines.js';
 import { goSources, shopModule } from './support/modules.js';
-import { packedPackage } from './support/packed.js';
+import { expectRefused, packedPackage } from './support/packed.js';
 import { cleanup, listFiles, read, snapshot, tempDir } from './support/project.js';
 import { freePort, waitForHttp } from './support/service.js';
 import { basesOf, logOnce } from './support/variants.js';
@@ -264,14 +264,7 @@ describe('generator-dockergo update', function () {
   });
 
   describe('bad input: one line, exit 1, nothing written', () => {
-    async function refusedUpdate(dir: string, args: string[], line: RegExp): Promise<void> {
-      const before = snapshot(dir);
-      const result = await run(dir, ['update', ...args]);
-      assert.equal(result.exitCode, 1, result.all);
-      assert.equal(result.stderr.split('\n').length, 1, result.stderr);
-      assert.match(result.stderr, line);
-      assert.deepEqual(snapshot(dir), before);
-    }
+    const refusedUpdate = (dir: string, args: string[], line: RegExp) => expectRefused(bin, dir, ['update', ...args], line);
 
     it('not a generated project', async () => {
       const dir = tempDir();

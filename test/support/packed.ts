@@ -1,10 +1,11 @@
 // The package as users get it: packed with npm, installed from the tarball (with yo 7) into a
 // prefix of its own. Packed once per test run, shared by every suite that runs the bin, and
 // removed by the root afterAll hook.
-import { chmodSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
-import { cleanup, PACKAGE_ROOT, tempDir } from './project.js';
+import { execa, type Options } from 'execa';
+import { cleanup, PACKAGE_ROOT, snapshot, tempDir } from './project.js';
 
 export interface Packed {
   /** The install prefix: node_modules/ holds generator-dockergo and yo. */
@@ -34,4 +35,48 @@ export async function removePackedPackage(): Promise<void> {
   const { prefix } = await packed;
   packed = undefined;
   cleanup(prefix);
+}
+
+/**
+ * Runs the bin on bad input and checks what every bad input must give: the exit status (1, or
+ * 130 for a cancelled prompt), one stderr line naming the problem, no stack trace, and the tree
+ * exactly as it was. Returns that line.
+ */
+export async function expectRefused(
+  bin: string,
+  cwd: string,
+  args: string[],
+  line: RegExp,
+  { status = 1, ...options }: Options & { status?: number } = {},
+): Promise<string> {
+  const before = snapshot(cwd);
+  const result = await execa(bin, args, { cwd, reject: false, all: true, stdin: 'ignore', ...options } as Options);
+  const stderr = String(result.stderr);
+  assert.equal(result.exitCode, status, `${args.join(' ')}: exit ${result.exitCode}\n${stderr}\n${String(result.stdout)}`);
+  assert.equal(stderr.split('\n').length, 1, `more than one line:\n${stderr}`);
+  assert.match(stderr, /^generator-dockergo: /);
+  assert.match(stderr, line);
+  assert.doesNotMatch(String(result.stdout), /\bat .*\.js:\d+/);
+  assert.deepEqual(snapshot(cwd), before, 'the tree changed');
+  return stderr;
+}
+
+/**
+ * git and go on PATH as recorders, so what the bin runs is seen, not guessed from its output.
+ * Each call is logged ("git init --quiet") and fails.
+ */
+export function toolRecorders(tools: readonly string[] = ['git', 'go']): { env: Record<string, string>; calls: () => string[]; reset: () => void; dir: string } {
+  const dir = tempDir('dockergo-recorders-');
+  const log = path.join(dir, 'calls');
+  writeFileSync(log, '');
+  for (const tool of tools) {
+    writeFileSync(path.join(dir, tool), `#!/bin/sh\necho "${tool} $*" >> "${log}"\nexit 1\n`);
+    chmodSync(path.join(dir, tool), 0o755);
+  }
+  return {
+    env: { PATH: `${dir}:${process.env['PATH']}` },
+    calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
+    reset: () => writeFileSync(log, ''),
+    dir,
+  };
 }
