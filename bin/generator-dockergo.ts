@@ -14,14 +14,18 @@ import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 const { prepareCommand } = await import('yeoman-environment');
 
+// Each generator is imported here, not by path through the environment, so that the published
+// bin (dist/generator-dockergo.js, one bundled file) holds them.
 const GENERATORS = {
   app: {
+    load: () => import('../generators/app/index.js'),
     resolved: fileURLToPath(new URL('../generators/app/index.js', import.meta.url)),
     namespace: 'dockergo:app',
     name: 'generator-dockergo',
     description: 'Scaffold a production-ready, containerised Go service (also: yo dockergo).',
   },
   docker: {
+    load: () => import('../generators/docker/index.js'),
     resolved: fileURLToPath(new URL('../generators/docker/index.js', import.meta.url)),
     namespace: 'dockergo:docker',
     name: 'generator-dockergo docker',
@@ -88,7 +92,8 @@ async function main(argv: string[]): Promise<void> {
   // Only the generator asked for is loaded: `generator-dockergo docker …` or the app.
   const which = argv[0] === 'docker' ? 'docker' : 'app';
   const generator = GENERATORS[which];
-  const command = await prepareCommand({ resolved: generator.resolved, namespace: generator.namespace });
+  const { default: Generator } = await generator.load();
+  const command = await prepareCommand({ generator: Generator as never, resolved: generator.resolved, namespace: generator.namespace });
   command.name(generator.name).description(generator.description).exitOverride();
   if (which === 'app') {
     command.addHelpText(

@@ -1,6 +1,7 @@
 // The package as users get it: packed, installed from the tarball, run as a child process.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { execa } from 'execa';
 import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
@@ -22,12 +23,27 @@ describe('the packed package', function () {
   it('ships compiled JS, every template and the bin, and no TypeScript sources or tests', () => {
     const installed = path.join(prefix, 'node_modules/generator-dockergo');
     const files = listFiles(installed);
-    for (const f of ['bin/generator-dockergo.js', 'generators/app/index.js', 'generators/lib/inputs.js', 'README.md'])
+    for (const f of ['dist/generator-dockergo.js', 'generators/app/index.js', 'generators/lib/inputs.js', 'README.md'])
       assert.ok(files.includes(f), f);
     const templates = listFiles(path.join(PACKAGE_ROOT, 'templates')).map((t) => `templates/${t}`);
     assert.ok(templates.length > 8);
     for (const t of templates) assert.ok(files.includes(t), `missing ${t}`);
     assert.deepEqual(files.filter((f) => f.endsWith('.ts') || f.startsWith('test/')), []);
+  });
+
+  it('the bin is one bundled file that leaves npm\'s installer out until something calls it', () => {
+    const installed = path.join(prefix, 'node_modules/generator-dockergo');
+    const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    assert.equal(manifest.bin['generator-dockergo'], 'dist/generator-dockergo.js');
+    const bundle = readFileSync(path.join(installed, 'dist/generator-dockergo.js'), 'utf8');
+    // Its own imports are node built-ins and the lazily loaded installer only.
+    const imports = [...bundle.matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map((m) => m[1]!);
+    assert.deepEqual(imports.filter((i) => !isBuiltin(i)), []);
+    assert.ok(/import\(["']fly-import["']\)/.test(bundle), 'fly-import is not loaded lazily');
+    assert.ok(!bundle.includes('@npmcli/arborist'), 'npm\'s installer is in the bundle');
+    // yeoman-generator and yeoman-environment know their own versions, not ours.
+    assert.ok(/"name": "yeoman-generator", "version": "8\./.test(bundle), 'yeoman-generator\'s version is not written in');
+    assert.ok(/"name": "yeoman-environment", "version": "6\./.test(bundle), 'yeoman-environment\'s version is not written in');
   });
 
   it('--help lists every flag with its description and default', async () => {

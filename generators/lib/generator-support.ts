@@ -1,5 +1,6 @@
 // The glue between the input table and Yeoman: options, flag values, prompts.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execaSync } from 'execa';
 import type Generator from 'yeoman-generator';
@@ -7,8 +8,20 @@ import type { RawInputs } from './answers.js';
 import { INPUTS, SWITCHES, type Answers, type DefaultContext, type InputSpec } from './inputs.js';
 import { checkGoVersion } from './validate.js';
 
-export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const templatesRoot = fileURLToPath(new URL('../../templates/', import.meta.url));
+/**
+ * This package's folder (with a trailing separator): the nearest folder above this module
+ * holding our package.json. This module runs from generators/lib/ and, bundled, from dist/.
+ */
+function findPackageRoot(from: string): string {
+  for (let dir = path.dirname(from); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'generator-dockergo') return dir + path.sep;
+    if (path.dirname(dir) === dir) throw new Error(`internal: no generator-dockergo package.json above ${from}`);
+  }
+}
+
+export const packageRoot = findPackageRoot(fileURLToPath(import.meta.url));
+export const templatesRoot = path.join(packageRoot, 'templates') + path.sep;
 export const packageVersion: string = (
   JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')) as { version: string }
 ).version;

@@ -3,7 +3,7 @@
 # Each tool lands in $DOCKERGO_TOOLS/<tool>@<version>/ and is built only when that folder is
 # missing, so a second run costs nothing. Prints the bin folder of each tool, one per line.
 #   moby (dockerd 29 line), runc, BuildKit (buildkitd, buildctl, the Dockerfile frontend),
-#   buildx (docker CLI plugin) and the distribution registry; and Debian's busybox for arm64,
+#   buildx and Compose (docker CLI plugins), the distribution registry, actionlint; and Debian's busybox for arm64,
 #   the userland of the stand-in bases' arm64 half (the first time, as root: apt).
 set -euo pipefail
 
@@ -13,6 +13,9 @@ RUNC=github.com/opencontainers/runc@v1.5.2
 BUILDKIT=github.com/moby/buildkit@v0.34.2
 BUILDX=github.com/docker/buildx@v0.38.2
 REGISTRY=github.com/distribution/distribution/v3@v3.1.2
+# v5.7 needs Go >= 1.26.10; this machine's Go is 1.26.8.
+COMPOSE=github.com/docker/compose/v5@v5.6.0
+ACTIONLINT=github.com/rhysd/actionlint@v1.7.12
 
 mkdir -p "$TOOLS"
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local
@@ -54,6 +57,8 @@ build buildkit "$BUILDKIT" 0 "" "-X github.com/moby/buildkit/version.Version=${B
   buildkitd=cmd/buildkitd buildctl=cmd/buildctl dockerfile-frontend=frontend/dockerfile/cmd/dockerfile-frontend
 build buildx "$BUILDX" 0 "" "-X github.com/docker/buildx/version.Version=${BUILDX##*@}" docker-buildx=cmd/buildx
 build registry "$REGISTRY" 0 "" "-X github.com/distribution/distribution/v3/version.version=${REGISTRY##*@}" registry=cmd/registry
+build compose "$COMPOSE" 0 "" "-X github.com/docker/compose/v5/internal.Version=${COMPOSE##*@}" docker-compose=cmd
+build actionlint "$ACTIONLINT" 0 "" "-X github.com/rhysd/actionlint.version=${ACTIONLINT##*@}" actionlint=cmd/actionlint
 
 busybox_arm64() {
   local dest="$TOOLS/busybox-arm64"
