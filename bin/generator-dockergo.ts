@@ -49,7 +49,10 @@ Exit status: 0 up to date or updated cleanly, 1 error, 3 conflicts left for a pe
 (the files are listed; resolve the <<<<<<< markers, then commit).`;
 
 /** Flags that take a value: the word after one is never the folder argument. */
-const VALUE_FLAGS = new Set([...INPUTS.map((i) => `--${i.flag}`), ...SWITCHES.filter((s) => s.value).map((s) => `--${s.flag}`)]);
+const VALUE_FLAGS = new Set([
+  ...INPUTS.filter((i) => !('boolean' in i && i.boolean)).map((i) => `--${i.flag}`),
+  ...SWITCHES.filter((s) => s.value).map((s) => `--${s.flag}`),
+]);
 
 /** `update [folder] [flags]`: the folder (if any), and the flags without it. */
 function splitUpdateArgs(args: string[]): { folder: string | undefined; rest: string[] } {

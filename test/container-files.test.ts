@@ -15,6 +15,8 @@ const VARIANTS: Record<string, unknown>[] = [
   { base: 'alpine', kind: 'cli', layout: 'cmd' },
   { base: 'scratch', kind: 'service', layout: 'flat', goprivate: 'git.acme.example/*' },
   { base: 'alpine', kind: 'cli', layout: 'flat', goprivate: 'git.acme.example' },
+  { base: 'distroless', kind: 'service', layout: 'cmd', config: ['config/app.yaml'] },
+  { base: 'distroless', kind: 'cli', layout: 'flat' },
 ];
 
 describe('generated container files', function () {

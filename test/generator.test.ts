@@ -10,7 +10,7 @@ import { INPUTS, type Answers } from '../generators/lib/inputs.js';
 import { assertCommandReproduces, generate, generateFailing, isExecutable, listFiles, read, runApp, tempDir } from './support/project.js';
 
 const SERVICE_FILES = [
-  '.dockerignore', '.gitignore', '.yo-rc.json', 'Dockerfile', 'Makefile', 'README.md', 'build.sh', 'go.mod',
+  '.dockerignore', '.gitignore', '.yo-rc.json', 'Dockerfile', 'Makefile', 'README.md', 'build.sh', 'compose.yaml', 'go.mod',
   'main.go', 'main_test.go',
 ];
 
@@ -23,7 +23,7 @@ describe('dockergo:app on flags', () => {
     const { files, ...stored } = JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'];
     assert.deepEqual(stored, {
       module: 'example.com/acme/hello', name: 'hello', kind: 'service', port: 8080, base: 'alpine', layout: 'flat',
-      goproxy: 'https://proxy.golang.org,direct', goprivate: '', config: [], goVersion: '1.26.8',
+      goproxy: 'https://proxy.golang.org,direct', goprivate: '', config: [], goVersion: '1.26.8', compose: true, ci: 'none',
       generator: 'app', generatorVersion: '0.1.0',
     });
     // The merge base for `update`: each written file's git blob id.
@@ -167,7 +167,7 @@ describe('dockergo:app on flags', () => {
     writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
     const error = await runApp(dir, { yes: true, skipInstall: true, force: false, port: '9999' }).then(() => undefined, (e: Error) => e);
     // A new port changes these four; the edited Dockerfile is among them.
-    assert.equal(error?.message, 'main.go, Dockerfile, build.sh, README.md exist with other content: run interactively to decide file by file, or add --force to overwrite');
+    assert.equal(error?.message, 'main.go, Dockerfile, build.sh, compose.yaml, README.md exist with other content: run interactively to decide file by file, or add --force to overwrite');
     assert.equal(read(dir, 'Dockerfile'), 'FROM scratch\n');
     assert.equal(JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'].port, 8080);
     await runApp(dir, { yes: true, skipInstall: true, force: true, port: '9999' });
@@ -194,7 +194,7 @@ describe('dockergo:app rejects bad input with one line and writes nothing', () =
     ['port not a number', { port: 'http' }, /^--port: "http" is not valid: must be an integer from 1 to 65535$/],
     ['port 0', { port: '0' }, /^--port: "0" /],
     ['port 65536', { port: '65536' }, /^--port: "65536" /],
-    ['base', { base: 'debian' }, /^--base: "debian" is not valid: must be one of "alpine", "scratch"$/],
+    ['base', { base: 'debian' }, /^--base: "debian" is not valid: must be one of "alpine", "scratch", "distroless"$/],
     ['kind', { kind: 'daemon' }, /^--kind: "daemon" is not valid: must be one of "service", "cli"$/],
     ['layout', { layout: 'src' }, /^--layout: "src" is not valid: must be one of "flat", "cmd"$/],
     ['goproxy scheme', { goproxy: 'ftp://proxy.example' }, /^--goproxy: "ftp:\/\/proxy\.example" is not valid: must be Go's GOPROXY list/],
@@ -254,10 +254,12 @@ describe('dockergo:app on prompts', () => {
   it('asks every askable input, validates each answer with the input validator, and writes them', async () => {
     const answers = {
       module: 'example.com/acme/shop', name: 'shop', kind: 'service', port: '7070', base: 'scratch', layout: 'cmd',
-      goproxy: 'https://goproxy.example,direct', config: 'conf/shop.yaml',
+      goproxy: 'https://goproxy.example,direct', config: 'conf/shop.yaml', compose: false, ci: 'github',
     };
     const { dir, asked, verdicts } = await prompted(answers);
-    assert.deepEqual(asked, ['module', 'name', 'kind', 'port', 'base', 'layout', 'goproxy', 'config']);
+    assert.deepEqual(asked, ['module', 'name', 'kind', 'port', 'base', 'layout', 'goproxy', 'config', 'compose', 'ci']);
+    assert.ok(!existsSync(path.join(dir, 'compose.yaml')), 'compose.yaml written after answering no');
+    assert.ok(existsSync(path.join(dir, '.github/workflows/ci.yml')), 'no CI workflow after answering github');
     for (const name of asked) assert.equal(verdicts[name], true, name);
     assert.match(read(dir, 'go.mod'), /^module example\.com\/acme\/shop$/m);
     assert.match(read(dir, 'cmd/shop/main.go'), /defaultPort = 7070$/m);

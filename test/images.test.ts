@@ -133,6 +133,19 @@ describe('images', function () {
           logOnce(`${variantLabel(variant)}: image ${mb(config.size)}, binary ${mb(binarySize)}`);
         });
       });
+
+      if (variant.base === 'distroless') {
+        it('distroless: on its base (the stand-in), no shell, with tzdata and the nonroot user', async () => {
+          const config = await images.inspect(tag);
+          assert.equal(config.labels['dev.dockergo.standin'] !== undefined, true, 'the runtime is not the distroless stand-in');
+          await images.withContainer(tag, async (c) => {
+            const root = await c.rootfs();
+            assert.ok(!existsInImage(root, '/bin/sh') && !existsInImage(root, '/bin/busybox'), 'a shell in a distroless image');
+            assert.ok(existsInImage(root, '/usr/share/zoneinfo/Europe/Berlin'), 'no tzdata');
+            assert.match(readFileSync(path.join(root, 'etc/passwd'), 'utf8'), /^nonroot:x:65532:65532:/m);
+          });
+        });
+      }
     });
   }
 

@@ -5,7 +5,7 @@
 // replays with DOCKERGO_SEED=<seed>. Counterexamples found so far are fixed tests in
 // hardening.test.ts and validate.test.ts.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { execa } from 'execa';
@@ -14,6 +14,7 @@ import { LATEST_PATCH } from '../generators/lib/go-releases.js';
 import { INPUTS } from '../generators/lib/inputs.js';
 import { checkDockerfile } from './support/dockerfile-rules.js';
 import { engines } from './support/engines/engines.js';
+import { tools } from './support/engines/tools.js';
 import { packedPackage } from './support/packed.js';
 import { cleanup, read, snapshot, tempDir } from './support/project.js';
 import { basesOf } from './support/variants.js';
@@ -36,15 +37,18 @@ const validFlags = fc
     major: fc.constantFrom('', '/v2', '/v10'),
     kind: fc.constantFrom('service', 'cli'),
     port: fc.integer({ min: 1024, max: 65535 }),
-    base: fc.constantFrom('alpine', 'scratch'),
+    base: fc.constantFrom('alpine', 'scratch', 'distroless'),
     layout: fc.constantFrom('flat', 'cmd'),
     goproxy: fc.constantFrom('https://proxy.golang.org,direct', 'direct', 'goproxy.example|https://proxy.golang.org', 'off'),
     config: fc.uniqueArray(fc.tuple(fc.constantFrom('', 'conf/', 'etc/app/'), safeWord, fc.constantFrom('.yaml', '.json', '.toml')).map(([d, n, x]) => d + n + x), { maxLength: 2 }),
     goVersion: fc.constantFrom(...Object.entries(LATEST_PATCH).flatMap(([minor, patch]) => [`1.${minor}`, `1.${minor}.${patch}`])),
+    compose: fc.boolean(),
+    ci: fc.constantFrom('none', 'github'),
   })
   .map((v) => [
     '--module', `${v.host}/${v.path.join('/')}${v.major}`, '--kind', v.kind, '--port', String(v.port), '--base', v.base,
     '--layout', v.layout, '--goproxy', v.goproxy, '--go-version', v.goVersion, ...v.config.flatMap((c) => ['--config', c]),
+    v.compose ? '--compose' : '--no-compose', '--ci', v.ci,
   ]);
 
 /** Text no input takes: shell and Go metacharacters, unicode, control characters, huge values, reserved names. */
@@ -56,7 +60,7 @@ const hostile = fc.oneof(
 );
 
 /** Flags whose every hostile value must be refused (a list flag is refused when any item is). */
-const HOSTILE_FLAGS = ['module', 'name', 'port', 'base', 'kind', 'layout', 'goproxy', 'goprivate', 'config', 'go-version'];
+const HOSTILE_FLAGS = ['module', 'name', 'port', 'base', 'kind', 'layout', 'goproxy', 'goprivate', 'config', 'go-version', 'ci'];
 
 describe('properties, through the packed bin', function () {
   this.timeout(900_000);
@@ -91,6 +95,14 @@ describe('properties, through the packed bin', function () {
             const port = flags[flags.indexOf('--kind') + 1] === 'service' ? Number(flags[flags.indexOf('--port') + 1]) : undefined;
             assert.deepEqual(checkDockerfile(dockerfile, { port }), []);
             assert.deepEqual(validate(dockerfile), []);
+            const service = flags[flags.indexOf('--kind') + 1] === 'service';
+            assert.equal(existsSync(path.join(dir, 'compose.yaml')), service && flags.includes('--compose'), 'compose.yaml');
+            if (flags[flags.indexOf('--ci') + 1] === 'github') {
+              const lint = await execa(path.join(tools().actionlint, 'actionlint'), ['-shellcheck', 'shellcheck', '.github/workflows/ci.yml'], { cwd: dir, all: true, reject: false });
+              assert.equal(lint.exitCode, 0, lint.all);
+            } else {
+              assert.ok(!existsSync(path.join(dir, '.github')), '.github without --ci github');
+            }
             if (!checkedOnEngine) {
               // BuildKit's own checks on one sample per seed: the real `docker buildx build --call check`.
               checkedOnEngine = true;

@@ -15,13 +15,14 @@ describe('README.md', () => {
   });
 
   it('names every flag', () => {
-    for (const flag of [...INPUTS.map((i) => i.flag), ...SWITCHES.map((s) => s.flag)]) assert.match(readme, new RegExp(`\`--${flag}[\` ]`), flag);
+    for (const flag of [...INPUTS.map((i) => ('boolean' in i && i.boolean ? `[no-]${i.flag}` : i.flag)), ...SWITCHES.map((s) => s.flag)])
+      assert.ok(readme.includes(`\`--${flag}\``) || readme.includes(`\`--${flag} `), flag);
   });
 
   it('documents every template-data field (a public interface for preset overlays)', () => {
     const section = readme.slice(readme.indexOf('### Template data'), readme.indexOf('## What it writes'));
     const data = toTemplateData(
-      { module: 'example.com/x', name: 'x', kind: 'service', port: 8080, base: 'alpine', layout: 'flat', goproxy: 'direct', goprivate: '', config: [], goVersion: '1.26.8' },
+      { module: 'example.com/x', name: 'x', kind: 'service', port: 8080, base: 'alpine', layout: 'flat', goproxy: 'direct', goprivate: '', config: [], goVersion: '1.26.8', compose: true, ci: 'none' },
       { generatorVersion: '0.0.0' },
     );
     for (const field of Object.keys(data)) assert.match(section, new RegExp(`^\\| [^|]*\`${field}\``, 'm'), field);

@@ -1,6 +1,8 @@
 // `yo dockergo:docker` / `generator-dockergo docker`: adds the container files to an existing
 // Go module. It reads go.mod and the module's layout, writes only Dockerfile, .dockerignore,
-// build.sh (and a Makefile when there is none), and never touches .go files, go.mod or go.sum.
+// build.sh, compose.yaml (for a service, unless the module has a compose file of another
+// name), the CI workflow when asked (and a Makefile when there is none), and never touches
+// .go files, go.mod or go.sum.
 import { existsSync, statSync } from 'node:fs';
 import Generator from 'yeoman-generator';
 import { equivalentCommand, shellQuote, UsageError } from '../lib/answers.js';
@@ -12,6 +14,9 @@ import { cgoDependency, scanModule, type MainPackage, type ModuleInfo } from '..
 import type { InputName } from '../lib/inputs.js';
 import { toTemplateData, type TemplateData } from '../lib/template-data.js';
 
+/** Compose files `docker compose` reads before or instead of compose.yaml's neighbours. */
+const OTHER_COMPOSE_FILES = ['compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
 /** Inputs an existing module settles itself: they are never asked. */
 const FROM_MODULE = new Set(['module', 'layout', 'goVersion']);
 
@@ -21,6 +26,8 @@ export default class DockerGenerator extends DockergoGenerator {
   private main!: MainPackage;
   private data!: TemplateData;
   private hadMakefile = false;
+  /** A compose file of the module's own, which compose.yaml would silently take the place of. */
+  private ownCompose: string | undefined;
 
   constructor(args: string[], options: Generator['options']) {
     super(args, options);
@@ -33,6 +40,7 @@ export default class DockerGenerator extends DockergoGenerator {
       await this.loadSources();
     });
     this.hadMakefile = existsSync(this.target('Makefile'));
+    this.ownCompose = OTHER_COMPOSE_FILES.find((f) => existsSync(this.target(f)));
   }
 
   async prompting(): Promise<void> {
@@ -90,13 +98,18 @@ export default class DockerGenerator extends DockergoGenerator {
     if (this.data.isService && !this.data.healthcheck) {
       this.log.info(`no HEALTHCHECK: ${this.main.pkg} has no -healthcheck flag for the image to run (Kubernetes probes work without one)`);
     }
+    if (this.data.compose && this.ownCompose) {
+      // docker compose would read a new compose.yaml first, in place of the module's own file.
+      this.log.info(`no compose.yaml: the module has ${this.ownCompose}, which docker compose would stop reading`);
+      this.data = { ...this.data, compose: false };
+    }
     if (this.data.configFiles.length > 0 && !this.main.configFlag) {
       this.log.info(`config files are copied to ${this.data.configDir}/ but not passed: ${this.main.pkg} has no -config flag`);
     }
   }
 
   async writing(): Promise<void> {
-    const plan: PlannedFile[] = [...containerFiles(), ...(this.hadMakefile ? [] : [{ template: 'Makefile.ejs', destination: 'Makefile' }])];
+    const plan: PlannedFile[] = [...containerFiles(this.data), ...(this.hadMakefile ? [] : [{ template: 'Makefile.ejs', destination: 'Makefile' }])];
     await this.step(() =>
       this.writePlan(plan, this.data, {
         // A preset overlay may add files, but never Go sources or module files.

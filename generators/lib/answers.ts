@@ -24,7 +24,7 @@ export class UsageError extends Error {
   }
 }
 
-export type RawValue = string | number | readonly string[];
+export type RawValue = string | number | boolean | readonly string[];
 export type RawInputs = Partial<Record<InputName, RawValue>>;
 
 const asRaw = (value: RawValue): string | readonly string[] =>
@@ -79,7 +79,7 @@ export function toRaw(answers: Partial<Answers>): RawInputs {
   const out: RawInputs = {};
   for (const spec of INPUTS as readonly InputSpec[]) {
     const value = answers[spec.key];
-    if (value !== undefined) out[spec.key] = Array.isArray(value) ? [...value] : (value as string | number);
+    if (value !== undefined) out[spec.key] = Array.isArray(value) ? [...value] : (value as string | number | boolean);
   }
   return out;
 }
@@ -103,6 +103,10 @@ export function equivalentCommand(
     const value = answers[spec.key];
     if (Array.isArray(value) && value.length === 0) continue;
     if (spec.key === 'goprivate' && value === '') continue;
+    if (typeof value === 'boolean') {
+      words.push(value ? `--${spec.flag}` : `--no-${spec.flag}`);
+      continue;
+    }
     words.push(`--${spec.flag}`, shellQuote((spec.toText as (v: unknown) => string)(value)));
   }
   return words.join(' ');

@@ -18,7 +18,7 @@ export function projectFiles(data: TemplateData): PlannedFile[] {
     { template: 'go.mod.ejs', destination: 'go.mod' },
     { template: `go/${data.kind}/main.go.ejs`, destination: `${main}main.go` },
     { template: `go/${data.kind}/main_test.go.ejs`, destination: `${main}main_test.go` },
-    ...containerFiles(),
+    ...containerFiles(data),
     { template: 'Makefile.ejs', destination: 'Makefile' },
     { template: 'README.md.ejs', destination: 'README.md' },
     // npm drops files named .gitignore from a packed tarball, hence the template's name.
@@ -34,11 +34,13 @@ export function projectFiles(data: TemplateData): PlannedFile[] {
 }
 
 /** The container files alone (also what `dockergo:docker` adds to an existing module). */
-export function containerFiles(): PlannedFile[] {
+export function containerFiles(data: TemplateData): PlannedFile[] {
   return [
     { template: 'Dockerfile.ejs', destination: 'Dockerfile' },
     { template: 'dockerignore.ejs', destination: '.dockerignore' },
     { template: 'build.sh.ejs', destination: 'build.sh', executable: true },
+    ...(data.compose ? [{ template: 'compose.yaml.ejs', destination: 'compose.yaml' }] : []),
+    ...(data.ci === 'github' ? [{ template: 'ci/github.yml.ejs', destination: '.github/workflows/ci.yml' }] : []),
   ];
 }
 

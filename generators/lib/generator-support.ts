@@ -38,7 +38,7 @@ export function optionValue(options: Record<string, unknown>, flag: string): unk
 export function declareOptions(generator: Generator, which: 'app' | 'docker'): void {
   for (const spec of (INPUTS as readonly InputSpec[]).filter((i) => which === 'app' || !i.appOnly)) {
     generator.option(spec.flag, {
-      type: spec.list ? Array : String,
+      type: spec.list ? Array : spec.boolean ? Boolean : String,
       description: `${spec.description} (default: ${spec.defaultHelp})`,
     });
   }
@@ -59,6 +59,10 @@ export function flagValues(options: Record<string, unknown>): RawInputs {
   for (const spec of INPUTS as readonly InputSpec[]) {
     const value = optionValue(options, spec.flag);
     if (value === undefined || value === null) continue;
+    if (typeof value === 'boolean' && spec.boolean) {
+      raw[spec.key] = String(value);
+      continue;
+    }
     if (typeof value === 'boolean') {
       // `--port` with no value reaches us as `true` from some parsers.
       raw[spec.key] = '';
@@ -139,6 +143,20 @@ function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext,
     const value = toText(known[spec.key] ?? presetDefaults[spec.key] ?? spec.defaultValue(ctx, sofar(answers)));
     return spec.check(value).ok ? value : undefined;
   };
+  if (spec.boolean) {
+    const fallback = (known[spec.key] ?? presetDefaults[spec.key] ?? spec.defaultValue(ctx, {})) as boolean;
+    return {
+      type: 'confirm',
+      name: spec.key,
+      message: spec.prompt,
+      default: fallback,
+      validate: (input: unknown) => {
+        const result = spec.check(String(input));
+        return result.ok ? true : `must be ${result.rule}`;
+      },
+      ...(spec.askWhen ? { when: (answers: Record<string, unknown>) => spec.askWhen!(sofar(answers)) } : {}),
+    };
+  }
   return {
     type: spec.choices ? 'select' : 'input',
     name: spec.key,

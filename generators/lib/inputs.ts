@@ -1,6 +1,7 @@
 // The one definition of every input: flag, prompt, default, validator, help text.
 // Prompts, CLI flags, --help, .yo-rc.json and the README's flag table all come from here.
 import {
+  checkBoolean,
   checkChoice,
   checkConfigFiles,
   checkGoprivate,
@@ -14,10 +15,12 @@ import {
   type Checked,
 } from './validate.js';
 
-export const BASES = ['alpine', 'scratch'] as const;
+export const BASES = ['alpine', 'scratch', 'distroless'] as const;
 export const KINDS = ['service', 'cli'] as const;
 export const LAYOUTS = ['flat', 'cmd'] as const;
+export const CI_SYSTEMS = ['none', 'github'] as const;
 export type Base = (typeof BASES)[number];
+export type Ci = (typeof CI_SYSTEMS)[number];
 export type Kind = (typeof KINDS)[number];
 export type Layout = (typeof LAYOUTS)[number];
 
@@ -33,6 +36,8 @@ export interface Answers {
   goprivate: string;
   config: string[];
   goVersion: string;
+  compose: boolean;
+  ci: Ci;
 }
 
 export type InputName = keyof Answers;
@@ -63,6 +68,8 @@ export interface InputSpec<K extends InputName = InputName> {
   choices?: readonly string[];
   /** A repeatable flag whose values may also be comma-separated. */
   list?: boolean;
+  /** An on/off flag: `--flag` and `--no-flag`, a yes/no question. */
+  boolean?: boolean;
   /** Only for new projects: an existing module settles it (dockergo:docker has no such flag). */
   appOnly?: boolean;
   defaultValue: (ctx: DefaultContext, answers: Partial<Answers>) => Answers[K];
@@ -78,6 +85,7 @@ const same = (value: unknown): string => String(value);
 /** Files the generator writes itself; a config file may not take one of their places. */
 export const GENERATED_FILES: ReadonlySet<string> = new Set([
   'go.mod', 'go.sum', 'Dockerfile', '.dockerignore', 'build.sh', 'Makefile', 'README.md', '.gitignore', '.yo-rc.json',
+  'compose.yaml', '.github/workflows/ci.yml',
 ]);
 
 function spec<K extends InputName>(s: InputSpec<K>): InputSpec<K> {
@@ -112,7 +120,7 @@ export const INPUTS = [
     description: 'Program kind: `service` (HTTP server) or `cli` (the container used as an executable)',
     defaultHelp: '`service`',
     prompt: 'Program kind',
-    choices: ['service', 'cli'],
+    choices: KINDS,
     defaultValue: () => 'service' as Kind,
     check: (raw) => checkChoice(KINDS)(text(raw)),
     toText: same,
@@ -131,10 +139,10 @@ export const INPUTS = [
   spec({
     key: 'base',
     flag: 'base',
-    description: 'Runtime base image: `alpine` (has a shell) or `scratch` (smallest)',
+    description: 'Runtime base image: `alpine` (has a shell), `scratch` (smallest) or `distroless` (no shell; CA bundle, tzdata, passwd)',
     defaultHelp: '`alpine`',
     prompt: 'Runtime base image',
-    choices: ['alpine', 'scratch'],
+    choices: BASES,
     defaultValue: () => 'alpine' as Base,
     check: (raw) => checkChoice(BASES)(text(raw)),
     toText: same,
@@ -146,7 +154,7 @@ export const INPUTS = [
     description: 'Source layout: `flat` (main package at the root) or `cmd` (`cmd/<name>/main.go`)',
     defaultHelp: '`flat`',
     prompt: 'Source layout',
-    choices: ['flat', 'cmd'],
+    choices: LAYOUTS,
     defaultValue: () => 'flat' as Layout,
     check: (raw) => checkChoice(LAYOUTS)(text(raw)),
     toText: same,
@@ -188,6 +196,31 @@ export const INPUTS = [
     defaultHelp: `the local \`go\` toolchain's, else \`${BUILTIN_GO_VERSION}\``,
     defaultValue: (ctx) => ctx.localGoVersion ?? BUILTIN_GO_VERSION,
     check: (raw) => checkGoVersion(text(raw)),
+    toText: same,
+  }),
+  spec({
+    key: 'compose',
+    flag: 'compose',
+    boolean: true,
+    description:
+      'Write compose.yaml for a service: its port, healthcheck and config files, and a `docker compose watch` loop that rebuilds on Go changes (`--no-compose` skips it)',
+    defaultHelp: 'on',
+    prompt: 'Write a compose.yaml (docker compose up, and watch for a dev loop)?',
+    askWhen: (a) => a.kind !== 'cli',
+    defaultValue: () => true,
+    check: (raw) => checkBoolean(text(raw)),
+    toText: (value) => String(value),
+  }),
+  spec({
+    key: 'ci',
+    flag: 'ci',
+    description:
+      'CI workflow: `github` writes .github/workflows/ci.yml (vet, tests, image tests, a multi-arch build; on tags a push with provenance and SBOM)',
+    defaultHelp: '`none`',
+    prompt: 'CI workflow',
+    choices: CI_SYSTEMS,
+    defaultValue: () => 'none' as Ci,
+    check: (raw) => checkChoice(CI_SYSTEMS)(text(raw)),
     toText: same,
   }),
 ] as const satisfies readonly InputSpec<any>[];

@@ -38,6 +38,8 @@ export function presetSchema(): Record<string, unknown> {
         description: `${i.description} (--${i.flag})`,
         ...(i.key === 'port'
           ? { type: ['integer', 'string'] }
+          : i.boolean
+            ? { type: ['boolean', 'string'] }
           : i.list
             ? { type: ['array', 'string'], items: { type: 'string' } }
             : { type: 'string' }),
@@ -65,6 +67,7 @@ export function presetSchema(): Record<string, unknown> {
         properties: {
           builder: { type: 'string', description: `The builder image: ${IMAGE_RULE}.` },
           runtime: { type: 'string', description: `The runtime image for --base alpine: ${IMAGE_RULE}.` },
+          distroless: { type: 'string', description: `The runtime image for --base distroless: ${IMAGE_RULE}.` },
         },
       },
       labels: {

@@ -1,7 +1,7 @@
 // The one typed function that turns validated answers into the data every template sees.
 // This object is a public interface (preset overlays render with it): add fields, never
 // rename or remove them. The README documents it field by field.
-import type { Answers, Base, Kind, Layout } from './inputs.js';
+import type { Answers, Base, Ci, Kind, Layout } from './inputs.js';
 
 // The runtime's Alpine release: a supported one (3.24, May 2026; Alpine supports a release for
 // two years). Alpine keeps every old tag, so alpine:<x.y> stays pullable.
@@ -11,6 +11,9 @@ export const ALPINE_VERSION = '3.24';
 // came out (test/fixtures/published-tags.json).
 export const DEFAULT_BUILDER_IMAGE = 'golang:${GO_VERSION}-alpine';
 export const DEFAULT_RUNTIME_IMAGE = 'alpine:${ALPINE_VERSION}';
+// Distroless's static image on the current Debian: 13 (trixie) since August 2025; Debian 12's
+// security support ended in June 2026. The :nonroot tag runs as 65532, like our other bases.
+export const DEFAULT_DISTROLESS_IMAGE = 'gcr.io/distroless/static-debian13:nonroot';
 
 export interface ConfigFile {
   /** Path in the project, e.g. "config/app.yaml". */
@@ -28,7 +31,7 @@ export interface ImageRefs {
   usesAlpineVersion: boolean;
   /** Builder FROM reference; may use ${GO_VERSION} and ${ALPINE_VERSION}. */
   builder: string;
-  /** Runtime FROM reference: "scratch", or an alpine reference. */
+  /** Runtime FROM reference: "scratch", an alpine reference, or a distroless one. */
   runtime: string;
 }
 
@@ -43,6 +46,8 @@ export interface TemplateData {
   port: number;
   base: Base;
   isScratch: boolean;
+  /** The runtime is distroless: no shell, but a CA bundle, tzdata and a passwd of its own. */
+  isDistroless: boolean;
   layout: Layout;
   goproxy: string;
   goprivate: string;
@@ -73,6 +78,10 @@ export interface TemplateData {
   /** ENTRYPOINT and CMD of the runtime image, as JSON arrays. */
   entrypoint: string;
   cmd: string;
+  /** Whether compose.yaml is written (a service that asked for it). */
+  compose: boolean;
+  /** The CI workflow written: "none" or "github". */
+  ci: Ci;
 }
 
 /** What dockergo:docker learns from an existing module, in place of what a new project would have. */
@@ -92,7 +101,7 @@ export interface ExistingProgram {
 export interface DataOptions {
   generatorVersion: string;
   existing?: ExistingProgram;
-  images?: { builder?: string; runtime?: string };
+  images?: { builder?: string; runtime?: string; distroless?: string };
   labels?: Record<string, string>;
 }
 
@@ -115,9 +124,14 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
   // An existing program without a -config flag gets its config files copied, not passed.
   const configArgs = existing && !existing.configFlag ? [] : configFiles.flatMap((f) => ['-config', f.imagePath]);
   const isService = answers.kind === 'service';
+  const healthcheck = isService && (existing?.healthcheck ?? true);
   const builder = options.images?.builder ?? DEFAULT_BUILDER_IMAGE;
-  // A preset's runtime image stands in for alpine; scratch stays scratch.
-  const runtime = answers.base === 'scratch' ? 'scratch' : (options.images?.runtime ?? DEFAULT_RUNTIME_IMAGE);
+  // A preset's runtime image stands in for alpine, its distroless image for distroless; scratch stays scratch.
+  const runtime = {
+    scratch: 'scratch',
+    alpine: options.images?.runtime ?? DEFAULT_RUNTIME_IMAGE,
+    distroless: options.images?.distroless ?? DEFAULT_DISTROLESS_IMAGE,
+  }[answers.base];
   const images: ImageRefs = {
     goVersion: answers.goVersion,
     alpineVersion: ALPINE_VERSION,
@@ -135,13 +149,14 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     port: answers.port,
     base: answers.base,
     isScratch: images.runtime === 'scratch',
+    isDistroless: answers.base === 'distroless',
     layout: answers.layout,
     goproxy: answers.goproxy,
     goprivate: answers.goprivate,
     goVersion: answers.goVersion,
     mainDir,
     mainPackage,
-    healthcheck: isService && (existing?.healthcheck ?? true),
+    healthcheck,
     portEnv: isService && existing !== undefined,
     binaryPath,
     configDir,
@@ -155,6 +170,8 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     // which users replace on every run, so its config flags stay in ENTRYPOINT.
     entrypoint: jsonArray(isService ? [binaryPath] : [binaryPath, ...configArgs]),
     cmd: jsonArray(isService ? configArgs : ['input.txt', 'output.txt']),
+    compose: isService && answers.compose,
+    ci: answers.ci,
   };
 }
 

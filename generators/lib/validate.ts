@@ -120,6 +120,17 @@ export function checkChoice<T extends string>(choices: readonly T[]) {
   };
 }
 
+const TRUE_WORDS = ['true', 'yes', 'on', '1'];
+const FALSE_WORDS = ['false', 'no', 'off', '0'];
+
+/** An on/off input: true/false (also yes/no, on/off, 1/0, as answers files and presets may write them). */
+export function checkBoolean(raw: string): Checked<boolean> {
+  const word = raw.trim().toLowerCase();
+  if (TRUE_WORDS.includes(word)) return ok(true);
+  if (FALSE_WORDS.includes(word)) return ok(false);
+  return fail('true or false');
+}
+
 export const GOPROXY_RULE =
   'Go\'s GOPROXY list: entries separated by "," or "|", each "direct", "off", or a proxy URL (https:// when no ' +
   'scheme is given; http:// and file:// too) of letters, digits and . _ ~ : / % + -';

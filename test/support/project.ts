@@ -75,7 +75,14 @@ export async function generateFailing(options: Options, answers?: Record<string,
 export async function assertCommandReproduces(command: string, dir: string): Promise<void> {
   const words = command.split(' ').slice(2);
   const options: Options = {};
-  for (let i = 0; i < words.length; i += 2) options[words[i]!.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = words[i + 1];
+  const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  for (let i = 0; i < words.length; i++) {
+    const flag = words[i]!.slice(2);
+    const value = words[i + 1];
+    // An on/off flag (--compose, --no-compose) takes no value.
+    if (value === undefined || value.startsWith('--')) options[camel(flag.replace(/^no-/, ''))] = !flag.startsWith('no-');
+    else options[camel(flag)] = words[++i];
+  }
   const { dir: again } = await generate(options);
   for (const file of listFiles(dir)) assert.equal(read(again, file), read(dir, file), file);
 }

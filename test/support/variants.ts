@@ -6,18 +6,24 @@ import { baseImages, digestPinnedArgs } from './dockerfile-rules.js';
 import { PACKAGE_ROOT } from './project.js';
 
 export interface Variant {
-  base: 'alpine' | 'scratch';
+  base: 'alpine' | 'scratch' | 'distroless';
   kind: 'service' | 'cli';
   layout: 'flat' | 'cmd';
   config: string[];
 }
 
-/** base x kind x layout; each (base, kind) pair is built with (cmd) and without (flat) config files. */
+/**
+ * alpine and scratch: base x kind x layout; each (base, kind) pair is built with (cmd) and
+ * without (flat) config files. distroless: a service with config files and a flat cli, which
+ * cover what it changes (the runtime stage alone) for both kinds.
+ */
 export const MATRIX: Variant[] = [];
+const configFor = (layout: Variant['layout']): string[] => (layout === 'cmd' ? ['config/app.yaml', 'extra.json'] : []);
 for (const base of ['alpine', 'scratch'] as const)
   for (const kind of ['service', 'cli'] as const)
-    for (const layout of ['flat', 'cmd'] as const)
-      MATRIX.push({ base, kind, layout, config: layout === 'cmd' ? ['config/app.yaml', 'extra.json'] : [] });
+    for (const layout of ['flat', 'cmd'] as const) MATRIX.push({ base, kind, layout, config: configFor(layout) });
+MATRIX.push({ base: 'distroless', kind: 'service', layout: 'cmd', config: configFor('cmd') });
+MATRIX.push({ base: 'distroless', kind: 'cli', layout: 'flat', config: configFor('flat') });
 
 export const variantLabel = (v: Variant): string => `${v.base}-${v.kind}-${v.layout}${v.config.length ? '-config' : ''}`;
 

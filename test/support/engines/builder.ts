@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { engines, type Engines } from './engines.js';
-import { BUILDAH_ENV, commitStandin, describeStandin, isBuilderImage, isStandin, qualify } from './standins.js';
+import { BUILDAH_ENV, commitStandin, describeStandin, isStandin, qualify, standinKind } from './standins.js';
 
 export interface BuildOptions {
   tag?: string;
@@ -139,7 +139,7 @@ class Buildah implements Builder {
         report.push(`${image}: the real image, pulled`);
         continue;
       }
-      if (!(await isStandin(image))) await commitStandin(image, { golang: isBuilderImage(image), arch: 'amd64' });
+      if (!(await isStandin(image))) await commitStandin(image, { kind: standinKind(image), arch: 'amd64' });
       report.push(`${image}: STAND-IN (${describeStandin(image, { multiArch: false })}); no registry answered`);
     }
     return report;

@@ -15,8 +15,8 @@ import { startRegistry, type Registry } from './registry.js';
 import { describeStandin, pushFrontend, pushStandin, qualify, splitRef } from './standins.js';
 import { tools, versionOf } from './tools.js';
 
-/** Registries other than docker.io whose images the tests' Dockerfiles name (the example preset's mirror). */
-const MIRRORED_HOSTS = ['docker.io', 'registry.acme.internal'];
+/** Registries whose images the tests' Dockerfiles name: docker.io, gcr.io (distroless) and the example preset's mirror. */
+const MIRRORED_HOSTS = ['docker.io', 'gcr.io', 'registry.acme.internal'];
 const REMOTE_BUILDER = 'dockergo-remote';
 
 export interface Engines {
@@ -79,11 +79,14 @@ async function start(): Promise<Engines> {
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    // A private DOCKER_CONFIG: the buildx plugin, and the logins this run makes.
+    // A private DOCKER_CONFIG: the buildx and compose plugins, and the logins this run makes.
     const dockerConfig = sub('docker-config');
     mkdirSync(path.join(dockerConfig, 'cli-plugins'));
-    copyFileSync(path.join(t.buildx, 'docker-buildx'), path.join(dockerConfig, 'cli-plugins/docker-buildx'));
-    chmodSync(path.join(dockerConfig, 'cli-plugins/docker-buildx'), 0o755);
+    for (const plugin of [path.join(t.buildx, 'docker-buildx'), path.join(t.compose, 'docker-compose')]) {
+      const installed = path.join(dockerConfig, 'cli-plugins', path.basename(plugin));
+      copyFileSync(plugin, installed);
+      chmodSync(installed, 0o755);
+    }
     writeFileSync(path.join(dockerConfig, 'config.json'), '{}\n');
 
     const mirror = await startRegistry(sub('mirror'));

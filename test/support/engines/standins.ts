@@ -1,7 +1,9 @@
 // Stand-in base images. No public registry is reachable, so the base images a Dockerfile names
 // are made here, labelled as stand-ins, under the exact names its FROM lines resolve to:
 //   alpine-like (runtime): a busybox userland with a CA bundle, /etc/passwd and /tmp;
-//   golang (builder): the same plus this host's Go toolchain.
+//   golang (builder): the same plus this host's Go toolchain;
+//   distroless (runtime): no shell and no userland at all, only a CA bundle, tzdata, /etc/passwd
+//     with nonroot (65532), /home/nonroot and /tmp, and USER 65532, as gcr.io/distroless/static:nonroot.
 // Runtime bases are multi-arch (amd64, plus arm64 from Debian's busybox-static:arm64); the
 // builder runs on $BUILDPLATFORM, so amd64 is enough.
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { tools } from './tools.js';
 
 /** Stand-ins carry this label; bump its value to have older stand-ins made again. */
 export const STANDIN_LABEL = 'dev.dockergo.standin';
-export const STANDIN_VERSION = '3';
+export const STANDIN_VERSION = '4';
 
 export const BUILDAH_ENV = { STORAGE_DRIVER: process.env['STORAGE_DRIVER'] ?? 'overlay', BUILDAH_ISOLATION: 'chroot' };
 
@@ -32,11 +34,17 @@ export function splitRef(ref: string): { host: string; path: string } {
 }
 
 export const isBuilderImage = (ref: string): boolean => /golang/.test(ref);
+export const isDistrolessImage = (ref: string): boolean => /distroless/.test(ref);
+
+export type StandinKind = 'golang' | 'busybox' | 'distroless';
+export const standinKind = (ref: string): StandinKind => (isBuilderImage(ref) ? 'golang' : isDistrolessImage(ref) ? 'distroless' : 'busybox');
 
 /** What a stand-in holds; runtime stand-ins pushed to the mirror are multi-arch, buildah's local ones amd64 only. */
 export function describeStandin(ref: string, options: { multiArch: boolean }): string {
+  const arches = options.multiArch ? ', amd64 and arm64' : '';
   if (isBuilderImage(ref)) return "busybox userland + this host's Go toolchain";
-  return `busybox userland + CA bundle${options.multiArch ? ', amd64 and arm64' : ''}`;
+  if (isDistrolessImage(ref)) return `no shell: CA bundle, tzdata, passwd with nonroot 65532${arches}`;
+  return `busybox userland + CA bundle${arches}`;
 }
 
 let applets: string[] | undefined;
@@ -59,6 +67,16 @@ export function buildBusyboxRoot(root: string, busybox = '/bin/busybox'): void {
   writeFileSync(path.join(root, 'etc/group'), 'root:x:0:\nnobody:x:65534:\n');
 }
 
+/** A distroless-like root: no shell, no binaries; a CA bundle, tzdata, passwd with nonroot, home and /tmp. */
+export function buildDistrolessRoot(root: string): void {
+  for (const dir of ['etc/ssl/certs', 'tmp', 'home/nonroot', 'usr/share']) mkdirSync(path.join(root, dir), { recursive: true });
+  chmodSync(path.join(root, 'tmp'), 0o1777);
+  cpSync('/etc/ssl/certs/ca-certificates.crt', path.join(root, 'etc/ssl/certs/ca-certificates.crt'));
+  cpSync('/usr/share/zoneinfo', path.join(root, 'usr/share/zoneinfo'), { recursive: true, dereference: true });
+  writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n');
+  writeFileSync(path.join(root, 'etc/group'), 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n');
+}
+
 function buildah(args: string[]) {
   return execa('buildah', args, { env: BUILDAH_ENV });
 }
@@ -73,13 +91,15 @@ export async function isStandin(ref: string): Promise<boolean> {
 }
 
 /** Commits a stand-in for one architecture into buildah's local store as `name`. */
-export async function commitStandin(name: string, options: { golang: boolean; arch: 'amd64' | 'arm64' }): Promise<void> {
+export async function commitStandin(name: string, options: { kind: StandinKind; arch: 'amd64' | 'arm64' }): Promise<void> {
   const root = mkdtempSync(path.join(tmpdir(), 'standin-'));
+  const golang = options.kind === 'golang';
   try {
-    buildBusyboxRoot(root, options.arch === 'arm64' ? tools().busyboxArm64 : '/bin/busybox');
+    if (options.kind === 'distroless') buildDistrolessRoot(root);
+    else buildBusyboxRoot(root, options.arch === 'arm64' ? tools().busyboxArm64 : '/bin/busybox');
     let pathVar = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
     const env: string[] = [];
-    if (options.golang) {
+    if (golang) {
       const goroot = (await execa('go', ['env', 'GOROOT'])).stdout.trim();
       mkdirSync(path.join(root, 'usr/local'), { recursive: true });
       mkdirSync(path.join(root, 'go/bin'), { recursive: true });
@@ -99,7 +119,8 @@ export async function commitStandin(name: string, options: { golang: boolean; ar
       '--os', 'linux',
       ...[`PATH=${pathVar}`, ...env].flatMap((e) => ['--env', e]),
       '--label', `${STANDIN_LABEL}=${STANDIN_VERSION}`,
-      ...(options.golang ? ['--workingdir', '/go'] : []),
+      ...(golang ? ['--workingdir', '/go'] : []),
+      ...(options.kind === 'distroless' ? ['--user', '65532', '--workingdir', '/home/nonroot'] : []),
       container,
     ]);
     await buildah(['commit', '--quiet', '--rm', container, name]);
@@ -114,20 +135,21 @@ export async function commitStandin(name: string, options: { golang: boolean; ar
  */
 export async function pushStandin(ref: string, registry: string): Promise<void> {
   const target = `docker://${registry}/${splitRef(ref).path}`;
-  if (isBuilderImage(ref)) {
+  const kind = standinKind(ref);
+  if (kind === 'golang') {
     const local = 'localhost/dockergo-standin-golang:amd64';
-    if (!(await isStandin(local))) await commitStandin(local, { golang: true, arch: 'amd64' });
+    if (!(await isStandin(local))) await commitStandin(local, { kind, arch: 'amd64' });
     await buildah(['push', '--quiet', '--tls-verify=false', local, target]);
     return;
   }
-  const list = 'localhost/dockergo-standin-runtime:list';
+  const list = `localhost/dockergo-standin-${kind}:list`;
   for (const arch of ['amd64', 'arm64'] as const) {
-    const local = `localhost/dockergo-standin-runtime:${arch}`;
-    if (!(await isStandin(local))) await commitStandin(local, { golang: false, arch });
+    const local = `localhost/dockergo-standin-${kind}:${arch}`;
+    if (!(await isStandin(local))) await commitStandin(local, { kind, arch });
   }
   await execa('buildah', ['manifest', 'rm', list], { env: BUILDAH_ENV, reject: false });
   await buildah(['manifest', 'create', list]);
-  for (const arch of ['amd64', 'arm64']) await buildah(['manifest', 'add', list, `containers-storage:localhost/dockergo-standin-runtime:${arch}`]);
+  for (const arch of ['amd64', 'arm64']) await buildah(['manifest', 'add', list, `containers-storage:localhost/dockergo-standin-${kind}:${arch}`]);
   await buildah(['manifest', 'push', '--quiet', '--all', '--tls-verify=false', list, target]);
 }
 

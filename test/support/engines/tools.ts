@@ -15,6 +15,10 @@ export interface Tools {
   buildx: string;
   /** registry (distribution v3). */
   registry: string;
+  /** docker-compose, the CLI plugin (Compose v5). */
+  compose: string;
+  /** actionlint, which lints GitHub workflows (and their run: blocks with shellcheck). */
+  actionlint: string;
   /** busybox-static for arm64, unpacked from Debian's package. */
   busyboxArm64: string;
 }
@@ -31,7 +35,16 @@ export function tools(): Tools {
     return dir;
   };
   const busyboxArm64 = path.join(find('busybox-arm64'), 'bin/busybox');
-  cached = { moby: find('moby'), runc: find('runc'), buildkit: find('buildkit'), buildx: find('buildx'), registry: find('registry'), busyboxArm64 };
+  cached = {
+    moby: find('moby'),
+    runc: find('runc'),
+    buildkit: find('buildkit'),
+    buildx: find('buildx'),
+    registry: find('registry'),
+    compose: find('compose'),
+    actionlint: find('actionlint'),
+    busyboxArm64,
+  };
   return cached;
 }
 

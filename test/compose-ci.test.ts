@@ -1,0 +1,255 @@
+// compose.yaml and the GitHub workflow, without an engine: what they hold, Compose v5's own
+// `docker compose config` on each (the plugin built from its module), and actionlint (with
+// shellcheck on the run: blocks) on every workflow variant. The engine half is compose.test.ts.
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { load as loadYaml } from 'js-yaml';
+import helpers from 'yeoman-test';
+import { tools } from './support/engines/tools.js';
+import { greeterModule, shopModule } from './support/modules.js';
+import { cleanup, generate, PACKAGE_ROOT, read, tempDir } from './support/project.js';
+
+interface ComposeService {
+  build: { context: string; target: string; args: string[] };
+  ports: string[];
+  healthcheck?: { test: string[]; interval: string; start_interval: string };
+  read_only: boolean;
+  cap_drop: string[];
+  develop: { watch: { action: string; path: string; include: string[]; ignore: string[] }[] };
+}
+
+const composeOf = (dir: string): { name: string; services: Record<string, ComposeService> } =>
+  loadYaml(read(dir, 'compose.yaml')) as { name: string; services: Record<string, ComposeService> };
+
+/** A DOCKER_CONFIG holding the Compose v5 plugin; `docker compose config` needs no daemon. */
+function composeConfigDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'compose-config-'));
+  mkdirSync(path.join(dir, 'cli-plugins'));
+  copyFileSync(path.join(tools().compose, 'docker-compose'), path.join(dir, 'cli-plugins/docker-compose'));
+  writeFileSync(path.join(dir, 'config.json'), '{}\n');
+  return dir;
+}
+
+async function dockerGenerate(dir: string, options: Record<string, unknown>): Promise<void> {
+  await helpers
+    .run(path.join(PACKAGE_ROOT, 'generators/docker/index.js'), { namespace: 'dockergo:docker' })
+    .cd(dir)
+    .withOptions({ yes: true, skipInstall: true, force: false, ...options } as never);
+}
+
+describe('compose.yaml', function () {
+  this.timeout(120_000);
+  let dockerConfig = '';
+  before(() => (dockerConfig = composeConfigDir()));
+  after(() => rmSync(dockerConfig, { recursive: true, force: true }));
+
+  /** `docker compose config` as Compose v5 reads the file: the normalised model, as JSON. */
+  async function composeConfig(dir: string, env: Record<string, string> = {}) {
+    const result = await execa('docker', ['compose', 'config', '--format', 'json'], {
+      cwd: dir,
+      env: { DOCKER_CONFIG: dockerConfig, ...env },
+      reject: false,
+      all: true,
+    });
+    assert.equal(result.exitCode, 0, `docker compose config failed:\n${result.all}`);
+    return JSON.parse(result.stdout) as { services: Record<string, Record<string, any>> };
+  }
+
+  it('a service: built from the runtime target, its port on 127.0.0.1, the healthcheck, a rebuild watch on Go files and config', async () => {
+    const { dir } = await generate({ module: 'example.com/acme/orders', port: '7070', layout: 'cmd', config: ['config/app.yaml'] });
+    const compose = composeOf(dir);
+    assert.equal(compose.name, 'orders');
+    const service = compose.services['orders']!;
+    assert.equal(service.build.target, 'runtime');
+    assert.deepEqual(service.ports, ['${BIND:-127.0.0.1}:7070:7070']);
+    assert.deepEqual(service.healthcheck?.test, ['CMD', '/usr/local/bin/orders', '-healthcheck']);
+    assert.equal(service.read_only, true);
+    assert.deepEqual(service.cap_drop, ['ALL']);
+    const [watch] = service.develop.watch;
+    assert.equal(watch?.action, 'rebuild');
+    assert.deepEqual(watch?.include, ['**/*.go', 'go.mod', 'go.sum', 'config/app.yaml']);
+    assert.deepEqual(watch?.ignore, ['**/*.md', 'docs/', 'bin/']);
+
+    const model = await composeConfig(dir);
+    const orders = model.services['orders']!;
+    assert.equal(orders['build'].target, 'runtime');
+    assert.deepEqual(orders['ports'], [{ mode: 'ingress', host_ip: '127.0.0.1', target: 7070, published: '7070', protocol: 'tcp' }]);
+    // GO_VERSION reaches the build only when set: the Dockerfile's default applies otherwise.
+    assert.equal(orders['build'].args, undefined);
+    const pinned = await composeConfig(dir, { GO_VERSION: '1.27.4', BIND: '0.0.0.0' });
+    assert.deepEqual(pinned.services['orders']!['build'].args, { GO_VERSION: '1.27.4' });
+    assert.equal(pinned.services['orders']!['ports'][0].host_ip, '0.0.0.0');
+    cleanup(dir);
+  });
+
+  for (const base of ['alpine', 'scratch', 'distroless']) {
+    it(`--base ${base}: Compose v5 reads it`, async () => {
+      const { dir } = await generate({ module: 'example.com/acme/svc', base });
+      const model = await composeConfig(dir);
+      assert.deepEqual(model.services['svc']!['healthcheck'].test, ['CMD', '/usr/local/bin/svc', '-healthcheck']);
+      cleanup(dir);
+    });
+  }
+
+  it('--no-compose writes none; a cli gets none', async () => {
+    const { dir } = await generate({ module: 'example.com/acme/svc', compose: false });
+    assert.ok(!existsSync(path.join(dir, 'compose.yaml')));
+    assert.equal(JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'].compose, false);
+    const { dir: cli } = await generate({ module: 'example.com/acme/tool', kind: 'cli' });
+    assert.ok(!existsSync(path.join(cli, 'compose.yaml')));
+    cleanup(dir);
+    cleanup(cli);
+  });
+
+  it('dockergo:docker: an existing service gets one, without a healthcheck its program cannot run', async () => {
+    const dir = await greeterModule();
+    await dockerGenerate(dir, { port: '8090' });
+    const service = composeOf(dir).services['greeter']!;
+    assert.deepEqual(service.ports, ['${BIND:-127.0.0.1}:8090:8090']);
+    assert.equal(service.healthcheck, undefined);
+    await composeConfig(dir);
+    cleanup(dir);
+  });
+
+  it('dockergo:docker: a module with docker-compose.yml of its own gets no compose.yaml, which would take its place', async () => {
+    const dir = shopModule();
+    writeFileSync(path.join(dir, 'docker-compose.yml'), 'services:\n  db:\n    image: postgres:17\n');
+    await dockerGenerate(dir, { main: './cmd/api' });
+    assert.ok(!existsSync(path.join(dir, 'compose.yaml')));
+    assert.equal(read(dir, 'docker-compose.yml'), 'services:\n  db:\n    image: postgres:17\n');
+    cleanup(dir);
+  });
+});
+
+describe('the GitHub workflow (--ci github)', function () {
+  this.timeout(120_000);
+  const VARIANTS: Record<string, unknown>[] = [
+    { base: 'alpine', kind: 'service', layout: 'flat' },
+    { base: 'scratch', kind: 'service', layout: 'cmd', config: ['config/app.yaml'] },
+    { base: 'distroless', kind: 'cli', layout: 'flat' },
+    { base: 'alpine', kind: 'cli', layout: 'cmd', goprivate: 'git.acme.example/*' },
+  ];
+
+  /** actionlint on the workflow, shellcheck on its run: blocks. */
+  async function actionlint(dir: string) {
+    return execa(path.join(tools().actionlint, 'actionlint'), ['-shellcheck', 'shellcheck', '-no-color', '.github/workflows/ci.yml'], { cwd: dir, reject: false, all: true });
+  }
+
+  /** The workflow with each action at its major tag (actions/checkout@v6), whose inputs actionlint knows. */
+  function atMajorTags(workflow: string): string {
+    return workflow.replace(/^(\s+- uses: [\w-]+\/[\w-]+@v\d+)\.\d+\.\d+$/gm, '$1');
+  }
+
+  it('is written only when asked', async () => {
+    const { dir } = await generate({ module: 'example.com/acme/svc' });
+    assert.ok(!existsSync(path.join(dir, '.github')));
+    cleanup(dir);
+  });
+
+  for (const variant of VARIANTS) {
+    it(`${JSON.stringify(variant)}: actionlint and shellcheck find nothing, with the actions' inputs checked too`, async () => {
+      const { dir } = await generate({ module: 'example.com/acme/svc', ci: 'github', ...variant });
+      const linted = await actionlint(dir);
+      assert.equal(linted.exitCode, 0, linted.all);
+      const workflow = read(dir, '.github/workflows/ci.yml');
+      const majors = atMajorTags(workflow);
+      assert.notEqual(majors, workflow);
+      writeFileSync(path.join(dir, '.github/workflows/ci.yml'), majors);
+      const checked = await actionlint(dir);
+      assert.equal(checked.exitCode, 0, checked.all);
+      cleanup(dir);
+    });
+  }
+
+  it('dockergo:docker writes it for an existing module, and actionlint passes it', async () => {
+    const dir = shopModule();
+    await dockerGenerate(dir, { main: './cmd/api', ci: 'github' });
+    const linted = await actionlint(dir);
+    assert.equal(linted.exitCode, 0, linted.all);
+    cleanup(dir);
+  });
+
+  describe('what it holds', () => {
+    type Step = { uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> };
+    type Job = { if?: string; needs?: string[]; permissions: Record<string, string>; steps: Step[] };
+    let workflow: { on: Record<string, unknown>; permissions: unknown; concurrency: Record<string, string>; jobs: Record<string, Job> };
+    let text = '';
+    before(async () => {
+      const { dir } = await generate({ module: 'example.com/acme/orders', ci: 'github' });
+      text = read(dir, '.github/workflows/ci.yml');
+      workflow = loadYaml(text) as typeof workflow;
+      cleanup(dir);
+    });
+    const steps = (job: string): Step[] => workflow.jobs[job]!.steps;
+    const runs = (job: string): string[] => steps(job).flatMap((s) => (s.run ? [s.run] : []));
+
+    it('go vet and go test on the Go of go.mod, with the module cache cached', () => {
+      assert.deepEqual(runs('go'), ['go vet ./...', 'go test ./...']);
+      const setup = steps('go').find((s) => s.uses?.startsWith('actions/setup-go@'))!;
+      assert.equal(setup.with?.['go-version-file'], 'go.mod');
+      assert.match(setup.with?.['cache-dependency-path'] ?? '', /go\.sum/);
+    });
+
+    it('./build.sh test and build on every push; both platforms on pull requests', () => {
+      assert.deepEqual(runs('image'), ['./build.sh test', './build.sh build', './build.sh size']);
+      assert.equal(workflow.jobs['multiarch']!.if, "github.event_name == 'pull_request'");
+      const build = steps('multiarch').find((s) => s.run === './build.sh build')!;
+      assert.equal(build.env?.['PLATFORMS'], 'linux/amd64,linux/arm64');
+    });
+
+    it('on tags only, a push to ghcr.io of both platforms (build.sh adds provenance and SBOM)', () => {
+      const release = workflow.jobs['release']!;
+      assert.equal(release.if, "startsWith(github.ref, 'refs/tags/v')");
+      assert.deepEqual(release.needs, ['go', 'image']);
+      const push = steps('release').find((s) => s.run?.includes('./build.sh push'))!;
+      assert.equal(push.run, 'REGISTRY="ghcr.io/${OWNER,,}" ./build.sh push');
+      assert.equal(push.env?.['PLATFORMS'], 'linux/amd64,linux/arm64');
+      assert.equal(steps('release').find((s) => s.uses?.startsWith('docker/login-action@'))?.with?.['registry'], 'ghcr.io');
+    });
+
+    it('least privilege: nothing at the top, contents: read per job, packages: write for the push alone', () => {
+      assert.deepEqual(workflow.permissions, {});
+      for (const [name, job] of Object.entries(workflow.jobs)) {
+        const expected = name === 'release' ? { contents: 'read', packages: 'write' } : { contents: 'read' };
+        assert.deepEqual(job.permissions, expected, name);
+        for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))) assert.equal(step.with?.['persist-credentials'], false, name);
+      }
+    });
+
+    it('actions pinned to exact releases; no ${{ }} inside a run: block; superseded runs cancelled, tags never', () => {
+      const uses = Object.values(workflow.jobs).flatMap((j) => j.steps.flatMap((s) => (s.uses ? [s.uses] : [])));
+      assert.ok(uses.length >= 8);
+      for (const u of uses) assert.match(u, /^[\w-]+\/[\w-]+@v\d+\.\d+\.\d+$/);
+      for (const job of Object.keys(workflow.jobs)) for (const run of runs(job)) assert.doesNotMatch(run, /\$\{\{/, job);
+      assert.equal(workflow.concurrency['group'], '${{ github.workflow }}-${{ github.ref }}');
+      assert.equal(workflow.concurrency['cancel-in-progress'], "${{ !startsWith(github.ref, 'refs/tags/') }}");
+    });
+  });
+
+  it('actionlint is not a rubber stamp: a shellcheck finding in a run: block fails it', async () => {
+    const { dir } = await generate({ module: 'example.com/acme/svc', ci: 'github' });
+    const file = path.join(dir, '.github/workflows/ci.yml');
+    writeFileSync(file, read(dir, '.github/workflows/ci.yml').replace('- run: go vet ./...', '- run: cd $HOME/x && go vet ./...'));
+    const linted = await actionlint(dir);
+    assert.notEqual(linted.exitCode, 0);
+    assert.match(linted.all, /SC2086/);
+    cleanup(dir);
+  });
+});
+
+describe('a preset and the CI workflow', function () {
+  this.timeout(60_000);
+  it('an overlay replaces the workflow, and a lock fixes --ci', async () => {
+    const preset = tempDir('preset-');
+    mkdirSync(path.join(preset, 'templates/ci'), { recursive: true });
+    writeFileSync(path.join(preset, 'preset.json'), JSON.stringify({ locked: { ci: 'github' } }));
+    writeFileSync(path.join(preset, 'templates/ci/github.yml.ejs'), 'name: acme-ci <%- name %>\n');
+    const { dir } = await generate({ module: 'example.com/acme/svc', preset });
+    assert.equal(read(dir, '.github/workflows/ci.yml'), 'name: acme-ci svc\n');
+    cleanup(dir);
+    cleanup(preset);
+  });
+});
