@@ -15,6 +15,7 @@ import { execa } from 'execa';
 import { readElf } from './support/elf.js';
 import { exportRootfs } from './support/engines/builder.js';
 import { engines, type Engines } from './support/engines/engines.js';
+import { pushSbomScanner } from './support/engines/standins.js';
 import { shopModule } from './support/modules.js';
 import { cleanup, generate, PACKAGE_ROOT, read } from './support/project.js';
 import { freePort, waitForHttp } from './support/service.js';
@@ -118,6 +119,33 @@ async function health(id: string): Promise<string> {
 async function login(): Promise<void> {
   const { user, password } = e.secure.auth!;
   await ok(cli(['login', '--username', user, '--password-stdin', ...(engine.cli === 'podman' ? ['--tls-verify=false'] : []), e.secure.host], { input: password }), 'login');
+}
+
+interface Attestation {
+  predicateType: string;
+  predicate: Record<string, unknown>;
+}
+
+/** The in-toto attestations an index in the secure registry holds, one per platform per kind, read from its blobs. */
+async function attestations(repo: string, name: string): Promise<Attestation[]> {
+  const json = async (p: string, accept: string[] = []) => (await (await e.secure.api(`/v2/${repo}/${name}/${p}`, accept)).json()) as any;
+  const index = await json(`manifests/${VERSION}`, ['application/vnd.oci.image.index.v1+json']);
+  const found: Attestation[] = [];
+  for (const m of index.manifests.filter((x: any) => x.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')) {
+    const manifest = await json(`manifests/${m.digest}`, ['application/vnd.oci.image.manifest.v1+json']);
+    for (const layer of manifest.layers) {
+      const statement = await json(`blobs/${layer.digest}`);
+      found.push({ predicateType: layer.annotations['in-toto.io/predicate-type'], predicate: statement.predicate });
+    }
+  }
+  return found;
+}
+
+/** mode=max provenance records how the image was built: the build's own definition, not only its inputs. */
+function assertMaxProvenance(predicate: Record<string, unknown>): void {
+  const text = JSON.stringify(predicate);
+  assert.ok(text.includes('"buildConfig"'), `not mode=max provenance (no buildConfig): ${text.slice(0, 500)}`);
+  assert.ok(text.includes('golang:1.26.8-alpine'), 'the provenance does not name the builder image');
 }
 
 /** What a user does with one project on the current engine. */
@@ -299,11 +327,32 @@ describe('real engines through build.sh', function () {
     describe('multi-arch: PLATFORMS=linux/amd64,linux/arm64 ./build.sh push on the remote builder', () => {
       let p: Project;
       let ref = '';
+      let pushed: Ran;
       before(async () => {
         p = projects.get('alpine-service-flat')!;
         ref = `${e.secure.host}/multi/${p.name}:${VERSION}`;
         await login();
-        await ok(buildSh(p, ['push'], { PLATFORMS: 'linux/amd64,linux/arm64', BUILDX_BUILDER: e.remoteBuilder, REGISTRY: `${e.secure.host}/multi` }), 'multi-arch push');
+        pushed = await ok(buildSh(p, ['push'], { PLATFORMS: 'linux/amd64,linux/arm64', BUILDX_BUILDER: e.remoteBuilder, REGISTRY: `${e.secure.host}/multi` }), 'multi-arch push');
+      });
+
+      it('attaches provenance (mode=max); the SBOM scanner, unreachable here, is named and skipped', async () => {
+        assert.match(pushed.all, /build\.sh: the SBOM scanner docker\/buildkit-syft-scanner cannot be reached: pushing with provenance only/);
+        const found = await attestations('multi', p.name);
+        assert.deepEqual(found.map((a) => a.predicateType.replace(/v[\d.]+$/, '')).sort(), ['https://slsa.dev/provenance/', 'https://slsa.dev/provenance/']);
+        for (const a of found) assertMaxProvenance(a.predicate);
+      });
+
+      it('with a scanner it can reach (SBOM_GENERATOR: a stand-in), the index holds an SPDX SBOM too', async () => {
+        const scanner = await pushSbomScanner(e.mirror.host);
+        await ok(
+          buildSh(p, ['push'], { PLATFORMS: 'linux/amd64,linux/arm64', BUILDX_BUILDER: e.remoteBuilder, REGISTRY: `${e.secure.host}/sbom`, SBOM_GENERATOR: scanner }),
+          'multi-arch push with an SBOM',
+        );
+        const found = await attestations('sbom', p.name);
+        const sboms = found.filter((a) => a.predicateType === 'https://spdx.dev/Document');
+        assert.equal(sboms.length, 2, found.map((a) => a.predicateType).join());
+        for (const sbom of sboms) assert.match(String((sbom.predicate as { comment?: string }).comment), /^STAND-IN: \d+ files scanned$/);
+        assert.equal(found.filter((a) => a.predicateType.startsWith('https://slsa.dev/provenance/')).length, 2);
       });
 
       it('pushes an index holding linux/amd64 and linux/arm64', async () => {

@@ -178,3 +178,42 @@ export async function pushFrontend(registry: string): Promise<void> {
     rmSync(root, { recursive: true, force: true });
   }
 }
+
+/** The SPDX in-toto statement the stand-in scanner writes: a document naming what it saw. */
+const SCANNER_SCRIPT = [
+  'files=$(find "$BUILDKIT_SCAN_SOURCE" -type f | wc -l)',
+  'printf \'{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"https://spdx.dev/Document","subject":[],' +
+    '"predicate":{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":"dockergo stand-in scanner",' +
+    '"comment":"STAND-IN: %s files scanned"}}\' "$files" > "$BUILDKIT_SCAN_DESTINATION/sbom.spdx.json"',
+].join('; ');
+
+/**
+ * A stand-in for BuildKit's SBOM scanner (docker/buildkit-syft-scanner, which no registry here
+ * serves), pushed as docker.io/dockergo/sbom-scanner:standin: it follows BuildKit's scanner
+ * protocol (BUILDKIT_SCAN_SOURCE in, an in-toto statement per file in BUILDKIT_SCAN_DESTINATION)
+ * with a document that only counts the image's files. Returns its name for SBOM_GENERATOR.
+ */
+export async function pushSbomScanner(registry: string): Promise<string> {
+  const name = 'dockergo/sbom-scanner:standin';
+  const local = 'localhost/dockergo-standin-sbom-scanner:amd64';
+  if (!(await isStandin(local))) {
+    const root = mkdtempSync(path.join(tmpdir(), 'scanner-'));
+    try {
+      buildBusyboxRoot(root);
+      const container = (await buildah(['from', 'scratch'])).stdout.trim();
+      await buildah(['copy', '--quiet', container, `${root}/`, '/']);
+      await buildah([
+        'config',
+        '--entrypoint', JSON.stringify(['/bin/sh', '-c', SCANNER_SCRIPT]),
+        '--env', 'PATH=/bin',
+        '--label', `${STANDIN_LABEL}=${STANDIN_VERSION}`,
+        container,
+      ]);
+      await buildah(['commit', '--quiet', '--rm', container, local]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+  await buildah(['push', '--quiet', '--tls-verify=false', local, `docker://${registry}/${name}`]);
+  return name;
+}
