@@ -10,6 +10,7 @@ import { cleanup, generate, PACKAGE_ROOT, read } from './support/project.js';
 interface Published {
   golang: { everyRelease: string[]; releases: Record<string, string[]> };
   alpine: Record<string, string>;
+  distroless: { tags: string[]; securitySupportEnds: Record<string, string> };
 }
 
 const published = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'test/fixtures/published-tags.json'), 'utf8')) as Published;
@@ -57,6 +58,20 @@ describe('default base images exist upstream', () => {
     const endOfSupport = published.alpine[version];
     assert.ok(endOfSupport, `alpine:${version} is not in the table`);
     assert.ok(new Date(endOfSupport).getTime() > Date.now(), `alpine:${version} left support on ${endOfSupport}`);
+  });
+
+  it('the distroless runtime is the static image on a Debian with security support today, non-root', async () => {
+    const { runtime } = await basesFor({ base: 'distroless' });
+    const match = /^gcr\.io\/distroless\/static-(debian\d+):([a-z-]+)$/.exec(runtime!);
+    assert.ok(match, `${runtime} is not gcr.io/distroless/static-<debian>:<tag>`);
+    const [, debian, tag] = match;
+    assert.ok(published.distroless.tags.includes(tag!), `${tag} is not a distroless tag`);
+    assert.equal(tag, 'nonroot');
+    const ends = published.distroless.securitySupportEnds[debian!];
+    assert.ok(ends, `${debian} is not in the table`);
+    assert.ok(new Date(ends).getTime() > Date.now(), `${debian} left security support on ${ends}`);
+    // debian12 is the suffix most guides still show, and it has left support: the check would catch it.
+    assert.ok(new Date(published.distroless.securitySupportEnds['debian12']!).getTime() < Date.now());
   });
 
   it("the table catches a tag that was never published (golang:1.26.8-alpine3.22, the old default)", () => {

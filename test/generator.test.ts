@@ -197,6 +197,7 @@ describe('dockergo:app rejects bad input with one line and writes nothing', () =
     ['base', { base: 'debian' }, /^--base: "debian" is not valid: must be one of "alpine", "scratch", "distroless"$/],
     ['kind', { kind: 'daemon' }, /^--kind: "daemon" is not valid: must be one of "service", "cli"$/],
     ['layout', { layout: 'src' }, /^--layout: "src" is not valid: must be one of "flat", "cmd"$/],
+    ['ci', { ci: 'travis' }, /^--ci: "travis" is not valid: must be one of "none", "github"$/],
     ['goproxy scheme', { goproxy: 'ftp://proxy.example' }, /^--goproxy: "ftp:\/\/proxy\.example" is not valid: must be Go's GOPROXY list/],
     ['goproxy with only empty entries', { goproxy: ',|,' }, /^--goproxy: /],
     ['goproxy with credentials', { goproxy: 'https://user:pass@goproxy.example' }, /^--goproxy: .*without credentials.*netrc build secret/],

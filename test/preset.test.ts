@@ -150,6 +150,20 @@ describe('after prompts', () => {
   });
 });
 
+describe('a preset and the newer inputs', () => {
+  it('images.distroless is the runtime of --base distroless; compose and ci take JSON booleans and choices', async () => {
+    const ref = 'registry.acme.internal/mirror/distroless/static-debian13:nonroot';
+    const preset = makePreset({ images: { distroless: ref }, defaults: { compose: false }, locked: { ci: 'github' } });
+    const { dir } = await generate({ module: 'example.com/x', preset, base: 'distroless' });
+    assert.match(read(dir, 'Dockerfile'), new RegExp(`^ARG RUNTIME_IMAGE=${ref.replaceAll('.', '\\.')}$`, 'm'));
+    assert.ok(!listFiles(dir).includes('compose.yaml'));
+    assert.ok(listFiles(dir).includes('.github/workflows/ci.yml'));
+    // The alpine runtime stays the default one: images.distroless is for distroless alone.
+    const { dir: alpine } = await generate({ module: 'example.com/x', preset });
+    assert.match(read(alpine, 'Dockerfile'), /^ARG RUNTIME_IMAGE=alpine:\$\{ALPINE_VERSION\}$/m);
+  });
+});
+
 describe('precedence: flags > answers file > preset defaults > built-in defaults; locks over all', () => {
   const preset = (): string => makePreset({ defaults: { port: 7000 }, locked: { base: 'scratch' } });
 
@@ -194,6 +208,9 @@ describe('bad presets and answers files: one clear line, nothing written', () =>
     ['an answers file that is missing', () => ({ answers: '/nonexistent/answers.json' }), /^answers file \/nonexistent\/answers\.json: cannot read it: ENOENT$/],
     ['an answers file with an unknown input', () => ({ answers: answersFile({ colour: 'blue' }) }), /^answers file \S+: unknown input "colour" \(known: module, name, /],
     ['an answers file with a bad value', () => ({ answers: answersFile({ port: 'http' }) }), /^answers file \S+: port: "http" is not valid: must be an integer/],
+    ['an answers file with a bad on/off value', () => ({ answers: answersFile({ compose: 'maybe' }) }), /^answers file \S+: compose: "maybe" is not valid: must be true or false$/],
+    ['a preset locking an unknown CI system', () => ({ preset: makePreset({ locked: { ci: 'jenkins' } }) }), /^preset \S+: locked\.ci: "jenkins" is not valid: must be one of "none", "github"$/],
+    ['a latest distroless image', () => ({ preset: makePreset({ images: { distroless: 'gcr.io/distroless/static:latest' } }) }), /^preset \S+: images\.distroless: "gcr\.io\/distroless\/static:latest" is not valid: must be an image reference/],
     ['an answers file that is not an object', () => ({ answers: answersFile([1, 2]) }), /^answers file \S+: must be a JSON object keyed by input name$/],
   ];
   for (const [what, options, message] of cases) {

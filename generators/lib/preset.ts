@@ -21,13 +21,17 @@ export interface Preset {
   description: string;
   defaults: Partial<Answers>;
   locked: Partial<Answers>;
-  images: { builder?: string; runtime?: string };
+  images: PresetImages;
   labels: Record<string, string>;
   /** Template paths relative to the preset's templates/ folder. */
   overlays: string[];
   /** Its package.json version (an npm package), else preset.json's "version"; recorded for `update`. */
   version: string | undefined;
 }
+
+/** A preset's base images: the builder, the alpine runtime, the distroless runtime. */
+const IMAGE_KEYS = ['builder', 'runtime', 'distroless'] as const;
+export type PresetImages = Partial<Record<(typeof IMAGE_KEYS)[number], string>>;
 
 /** The published schema of preset.json, made from the input table (`npm run docs` writes it out). */
 export function presetSchema(): Record<string, unknown> {
@@ -126,15 +130,15 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
   const raw = json as {
     description?: string;
     version?: string;
-    defaults?: Record<string, string | number | string[]>;
-    locked?: Record<string, string | number | string[]>;
-    images?: { builder?: string; runtime?: string };
+    defaults?: Record<string, string | number | boolean | string[]>;
+    locked?: Record<string, string | number | boolean | string[]>;
+    images?: PresetImages;
     labels?: Record<string, string>;
   };
   const defaults = checkInputs(raw.defaults ?? {}, (s) => `${where}: defaults.${s.key}`);
   const locked = checkInputs(raw.locked ?? {}, (s) => `${where}: locked.${s.key}`);
   const images: Preset['images'] = {};
-  for (const key of ['builder', 'runtime'] as const) {
+  for (const key of IMAGE_KEYS) {
     const ref = raw.images?.[key];
     if (ref === undefined) continue;
     const checked = checkImageRef(ref);
