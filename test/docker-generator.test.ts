@@ -39,9 +39,9 @@ describe('dockergo:docker', function () {
       files = listFiles(greeter);
     });
 
-    it('writes only Dockerfile, .dockerignore, build.sh and (there being none) a Makefile', () => {
+    it('writes only Dockerfile, .dockerignore, build.sh, compose.yaml and (there being none) a Makefile', () => {
       const added = files.filter((f) => !existing.includes(f));
-      assert.deepEqual(added.sort(), ['.dockerignore', '.yo-rc.json', 'Dockerfile', 'Makefile', 'build.sh']);
+      assert.deepEqual(added.sort(), ['.dockerignore', '.yo-rc.json', 'Dockerfile', 'Makefile', 'build.sh', 'compose.yaml']);
       assert.equal(read(greeter, 'README.md'), '# greeter\n');
     });
 

@@ -49,7 +49,8 @@ describe('the packed package', function () {
   it('--help lists every flag with its description and default', async () => {
     const help = (await execa(bin, ['--help'], { cwd: prefix })).stdout.replace(/\s+/g, ' ');
     for (const input of INPUTS) {
-      assert.ok(help.includes(`--${input.flag} <value`), input.flag);
+      const boolean = 'boolean' in input && input.boolean;
+      assert.ok(help.includes(boolean ? `--${input.flag} ` : `--${input.flag} <value`), input.flag);
       assert.ok(help.includes(`${input.description} (default: ${input.defaultHelp})`), input.flag);
     }
     for (const s of SWITCHES) {
