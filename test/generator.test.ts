@@ -311,10 +311,10 @@ describe('dockergo:app on prompts', () => {
 
 describe('dockergo:app on prompts, at the edges', () => {
   /** Runs with scripted answers; returns what each question offered as its default, and the printed lines. */
-  async function offered(dir: string, answers: Record<string, unknown>) {
+  async function offered(dir: string, answers: Record<string, unknown>, options: Record<string, unknown> = {}) {
     const defaults: Record<string, unknown> = {};
     const printed: string[] = [];
-    await runApp(dir, { yes: false, skipInstall: true, goVersion: '1.26.8' })
+    await runApp(dir, { yes: false, skipInstall: true, goVersion: '1.26.8', ...options })
       .withAnswers(answers, {
         callback(answer, { question }) {
           const q = question as { name: string; default?: unknown };
@@ -337,12 +337,24 @@ describe('dockergo:app on prompts, at the edges', () => {
     assert.equal(defaults['name'], 'auxiliary');
   });
 
-  it('the equivalent command after a cli run carries no --port, which a cli ignores', async () => {
+  it('the equivalent command after a cli run carries no --port or --compose, which a cli ignores', async () => {
     const { printed } = await offered(tempDir(), { module: 'example.com/tool', kind: 'cli' });
     const command = printed.split('\n').find((l) => l.trim().startsWith('generator-dockergo --yes'));
     assert.ok(command, printed);
     assert.match(command, /--kind cli/);
-    assert.doesNotMatch(command, /--port/);
+    assert.doesNotMatch(command, /--port|compose/);
+  });
+
+  it('the compose question is yes/no, defaulting to a preset\'s default; a no is printed as --no-compose', async () => {
+    const preset = tempDir('preset-');
+    writeFileSync(path.join(preset, 'preset.json'), JSON.stringify({ defaults: { compose: false } }));
+    const dir = tempDir();
+    const { defaults, printed } = await offered(dir, { module: 'example.com/svc' }, { preset });
+    assert.equal(defaults['compose'], false);
+    assert.ok(!existsSync(path.join(dir, 'compose.yaml')));
+    assert.match(printed, /generator-dockergo --yes .*--no-compose/);
+    const { defaults: plain } = await offered(tempDir(), { module: 'example.com/svc' });
+    assert.equal(plain['compose'], true);
   });
 });
 

@@ -75,8 +75,7 @@ export default class AppGenerator extends DockergoGenerator {
     const folder = this.folder === '' ? [] : [shellQuote(this.folder)];
     if (this.interactive) {
       // A cli has no port: its equivalent command does not carry one.
-      const omit = this.answers.kind === 'cli' ? (['port'] as const) : [];
-      const command = equivalentCommand(this.answers, [...this.presetWords().map(shellQuote), ...folder], { omit });
+      const command = equivalentCommand(this.answers, [...this.presetWords().map(shellQuote), ...folder]);
       this.log(`\nTo generate this again without prompts:\n  ${command}\n`);
     }
     const steps = [

@@ -128,7 +128,7 @@ export default class DockerGenerator extends DockergoGenerator {
     this.storeWritten();
     if (this.interactive) {
       const words = [...this.presetWords(), '--main', this.main.pkg].map(shellQuote);
-      const omit = ['module', 'layout', ...(this.answers.kind === 'cli' ? ['port'] : [])] as InputName[];
+      const omit: InputName[] = ['module', 'layout'];
       const command = equivalentCommand(this.answers, words, { command: 'generator-dockergo docker', omit });
       this.log(`\nTo do this again without prompts:\n  ${command}\n`);
     }

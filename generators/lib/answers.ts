@@ -99,7 +99,8 @@ export function equivalentCommand(
 ): string {
   const words = [command, '--yes', ...extra];
   for (const spec of INPUTS as readonly InputSpec[]) {
-    if (omit.includes(spec.key)) continue;
+    // An input that does not apply to these answers (a cli's port or compose) is left out.
+    if (omit.includes(spec.key) || (spec.askWhen && !spec.askWhen(answers))) continue;
     const value = answers[spec.key];
     if (Array.isArray(value) && value.length === 0) continue;
     if (spec.key === 'goprivate' && value === '') continue;

@@ -143,31 +143,24 @@ function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext,
     const value = toText(known[spec.key] ?? presetDefaults[spec.key] ?? spec.defaultValue(ctx, sofar(answers)));
     return spec.check(value).ok ? value : undefined;
   };
-  if (spec.boolean) {
-    const fallback = (known[spec.key] ?? presetDefaults[spec.key] ?? spec.defaultValue(ctx, {})) as boolean;
-    return {
-      type: 'confirm',
-      name: spec.key,
-      message: spec.prompt,
-      default: fallback,
-      validate: (input: unknown) => {
-        const result = spec.check(String(input));
-        return result.ok ? true : `must be ${result.rule}`;
-      },
-      ...(spec.askWhen ? { when: (answers: Record<string, unknown>) => spec.askWhen!(sofar(answers)) } : {}),
-    };
-  }
-  return {
-    type: spec.choices ? 'select' : 'input',
+  const common = {
     name: spec.key,
     message: spec.prompt,
-    ...(spec.choices ? { choices: spec.choices.map((c) => ({ name: c, value: c })) } : {}),
-    default: spec.choices ? defaultText({}) : defaultText,
     ...(spec.askWhen ? { when: (answers: Record<string, unknown>) => spec.askWhen!(sofar(answers)) } : {}),
     validate: (input: unknown) => {
       const result = spec.check(String(input ?? ''));
       return result.ok ? true : `must be ${result.rule}`;
     },
+  };
+  if (spec.boolean) {
+    // A yes/no question: its default is the value itself, not text.
+    return { ...common, type: 'confirm', default: known[spec.key] ?? presetDefaults[spec.key] ?? spec.defaultValue(ctx, {}) };
+  }
+  return {
+    ...common,
+    type: spec.choices ? 'select' : 'input',
+    ...(spec.choices ? { choices: spec.choices.map((c) => ({ name: c, value: c })) } : {}),
+    default: spec.choices ? defaultText({}) : defaultText,
   };
 }
 
