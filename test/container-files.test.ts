@@ -81,7 +81,8 @@ describe('our Dockerfile rules catch what they promise', () => {
 /**
  * A fake engine on PATH: records each call's arguments, one line each, and answers `image inspect`.
  * Only for what the real engines (test/docker-engine.test.ts) do not show: which flags reach the
- * engine for a netrc secret, SOURCE_DATE_EPOCH, a podman manifest list and a cli's user.
+ * engine for a netrc secret, SOURCE_DATE_EPOCH, a podman manifest list, a cli's user, and the SBOM
+ * switches (the real push, with provenance and an SBOM, is in docker-engine.test.ts).
  */
 function fakeEngine(dir: string, name: string): string {
   const log = path.join(dir, `${name}.log`);
@@ -162,6 +163,15 @@ describe('build.sh drives the engine', () => {
     assert.match(build.calls[0]!, /^build .* --format docker --platform linux\/amd64,linux\/arm64 --manifest web:v1\.2\.3 \.$/);
     const push = await buildSh(service, ['push'], { ...platforms, REGISTRY: 'registry.example.com/team' });
     assert.deepEqual(push.calls, ['manifest push --all web:v1.2.3 docker://registry.example.com/team/web:v1.2.3']);
+  });
+
+  it('a multi-platform push: provenance always; the SBOM from SBOM_GENERATOR when set, none with SBOM=false', async () => {
+    const push = { PLATFORMS: 'linux/amd64,linux/arm64', REGISTRY: 'registry.example.com/team' };
+    const attested = (calls: string[]) => calls.map((c) => c.split(' ').filter((w) => /^--(provenance|sbom)/.test(w)).join(' '));
+    assert.deepEqual(attested((await buildSh(service, ['push'], push)).calls), ['--provenance=mode=max --sbom=true']);
+    const mirrored = await buildSh(service, ['push'], { ...push, SBOM_GENERATOR: 'mirror.example/syft-scanner:1' });
+    assert.deepEqual(attested(mirrored.calls), ['--provenance=mode=max --sbom=generator=mirror.example/syft-scanner:1']);
+    assert.deepEqual(attested((await buildSh(service, ['push'], { ...push, SBOM: 'false' })).calls), ['--provenance=mode=max']);
   });
 
   it('a cli runs on the current folder, as the calling user', async () => {
