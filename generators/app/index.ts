@@ -74,7 +74,7 @@ export default class AppGenerator extends DockergoGenerator {
     this.storeWritten();
     const folder = this.folder === '' ? [] : [shellQuote(this.folder)];
     if (this.interactive) {
-      // A cli has no port: its equivalent command does not carry one.
+      // A cli has no port or compose file: its equivalent command carries neither.
       const command = equivalentCommand(this.answers, [...this.presetWords().map(shellQuote), ...folder]);
       this.log(`\nTo generate this again without prompts:\n  ${command}\n`);
     }
@@ -83,6 +83,7 @@ export default class AppGenerator extends DockergoGenerator {
       'make test',
       './build.sh build',
       this.data.isService ? `./build.sh run   # then: curl localhost:${this.data.port}/healthz` : './build.sh run input.txt output.txt',
+      ...(this.data.compose ? ['docker compose watch   # or: the dev loop, rebuilt on every Go change'] : []),
     ];
     this.log(`\n${this.data.name} is ready. Next:\n${steps.map((s) => `  ${s}\n`).join('')}`);
   }
