@@ -92,6 +92,12 @@ function spec<K extends InputName>(s: InputSpec<K>): InputSpec<K> {
   return s;
 }
 
+/** What every choice input shares: its values offered as choices, checked against, and written as given. */
+function choiceOf<T extends string>(values: readonly T[]) {
+  const check = checkChoice(values);
+  return { choices: values, check: (raw: string | readonly string[]) => check(text(raw)), toText: same };
+}
+
 export const INPUTS = [
   spec({
     key: 'module',
@@ -120,10 +126,8 @@ export const INPUTS = [
     description: 'Program kind: `service` (HTTP server) or `cli` (the container used as an executable)',
     defaultHelp: '`service`',
     prompt: 'Program kind',
-    choices: KINDS,
+    ...choiceOf(KINDS),
     defaultValue: () => 'service' as Kind,
-    check: (raw) => checkChoice(KINDS)(text(raw)),
-    toText: same,
   }),
   spec({
     key: 'port',
@@ -142,10 +146,8 @@ export const INPUTS = [
     description: 'Runtime base image: `alpine` (has a shell), `scratch` (smallest) or `distroless` (no shell; CA bundle, tzdata, passwd)',
     defaultHelp: '`alpine`',
     prompt: 'Runtime base image',
-    choices: BASES,
+    ...choiceOf(BASES),
     defaultValue: () => 'alpine' as Base,
-    check: (raw) => checkChoice(BASES)(text(raw)),
-    toText: same,
   }),
   spec({
     key: 'layout',
@@ -154,10 +156,8 @@ export const INPUTS = [
     description: 'Source layout: `flat` (main package at the root) or `cmd` (`cmd/<name>/main.go`)',
     defaultHelp: '`flat`',
     prompt: 'Source layout',
-    choices: LAYOUTS,
+    ...choiceOf(LAYOUTS),
     defaultValue: () => 'flat' as Layout,
-    check: (raw) => checkChoice(LAYOUTS)(text(raw)),
-    toText: same,
   }),
   spec({
     key: 'goproxy',
@@ -218,10 +218,8 @@ export const INPUTS = [
       'CI workflow: `github` writes .github/workflows/ci.yml (vet, tests, image tests, a multi-arch build; on tags a push with provenance and SBOM)',
     defaultHelp: '`none`',
     prompt: 'CI workflow',
-    choices: CI_SYSTEMS,
+    ...choiceOf(CI_SYSTEMS),
     defaultValue: () => 'none' as Ci,
-    check: (raw) => checkChoice(CI_SYSTEMS)(text(raw)),
-    toText: same,
   }),
 ] as const satisfies readonly InputSpec<any>[];
 
