@@ -9,22 +9,24 @@ import { INPUTS, SWITCHES, type Answers, type DefaultContext, type InputSpec } f
 import { checkGoVersion } from './validate.js';
 
 /**
- * This package's folder (with a trailing separator): the nearest folder above this module
- * holding our package.json. This module runs from generators/lib/ and, bundled, from dist/.
+ * This package's folder (with a trailing separator) and version: from the nearest package.json
+ * above this module that is ours. This module runs from generators/lib/ and, bundled, from dist/.
  */
-function findPackageRoot(from: string): string {
+function findPackage(from: string): { root: string; version: string } {
   for (let dir = path.dirname(from); ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
-    if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'generator-dockergo') return dir + path.sep;
+    if (existsSync(file)) {
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version: string };
+      if (manifest.name === 'generator-dockergo') return { root: dir + path.sep, version: manifest.version };
+    }
     if (path.dirname(dir) === dir) throw new Error(`internal: no generator-dockergo package.json above ${from}`);
   }
 }
 
-export const packageRoot = findPackageRoot(fileURLToPath(import.meta.url));
+const ownPackage = findPackage(fileURLToPath(import.meta.url));
+export const packageRoot = ownPackage.root;
 export const templatesRoot = path.join(packageRoot, 'templates') + path.sep;
-export const packageVersion: string = (
-  JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')) as { version: string }
-).version;
+export const packageVersion: string = ownPackage.version;
 
 /** An option's value, whether the parser keyed it by flag name (yo's minimist) or camelCase (commander). */
 export function optionValue(options: Record<string, unknown>, flag: string): unknown {
