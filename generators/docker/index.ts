@@ -93,15 +93,14 @@ export default class DockerGenerator extends DockergoGenerator {
         configFlag: this.main.configFlag,
         localReplaces: this.module.localReplaces,
         vendor: this.module.vendor,
+        ...(this.ownCompose ? { composeFile: this.ownCompose } : {}),
       },
     });
     if (this.data.isService && !this.data.healthcheck) {
       this.log.info(`no HEALTHCHECK: ${this.main.pkg} has no -healthcheck flag for the image to run (Kubernetes probes work without one)`);
     }
-    if (this.data.compose && this.ownCompose) {
-      // docker compose would read a new compose.yaml first, in place of the module's own file.
+    if (this.data.isService && this.answers.compose && this.ownCompose) {
       this.log.info(`no compose.yaml: the module has ${this.ownCompose}, which docker compose would stop reading`);
-      this.data = { ...this.data, compose: false };
     }
     if (this.data.configFiles.length > 0 && !this.main.configFlag) {
       this.log.info(`config files are copied to ${this.data.configDir}/ but not passed: ${this.main.pkg} has no -config flag`);

@@ -96,6 +96,8 @@ export interface ExistingProgram {
   localReplaces?: string[];
   /** The module vendors its dependencies (vendor/modules.txt). */
   vendor?: boolean;
+  /** A compose file of the module's own (compose.yml, docker-compose.y*ml): docker compose would read a new compose.yaml in its place. */
+  composeFile?: string;
 }
 
 export interface DataOptions {
@@ -170,7 +172,7 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     // which users replace on every run, so its config flags stay in ENTRYPOINT.
     entrypoint: jsonArray(isService ? [binaryPath] : [binaryPath, ...configArgs]),
     cmd: jsonArray(isService ? configArgs : ['input.txt', 'output.txt']),
-    compose: isService && answers.compose,
+    compose: isService && answers.compose && existing?.composeFile === undefined,
     ci: answers.ci,
   };
 }
