@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { load as loadYaml } from 'js-yaml';
-import helpers from 'yeoman-test';
-import { tools } from './support/engines/tools.js';
+import { actionlint, tools } from './support/engines/tools.js';
 import { greeterModule, shopModule } from './support/modules.js';
-import { cleanup, generate, PACKAGE_ROOT, read, tempDir } from './support/project.js';
+import { cleanup, generate, read, tempDir } from './support/project.js';
+import { dockerGenerate } from './support/variants.js';
 
 interface ComposeService {
   build: { context: string; target: string; args: string[] };
@@ -31,13 +31,6 @@ function composeConfigDir(): string {
   copyFileSync(path.join(tools().compose, 'docker-compose'), path.join(dir, 'cli-plugins/docker-compose'));
   writeFileSync(path.join(dir, 'config.json'), '{}\n');
   return dir;
-}
-
-async function dockerGenerate(dir: string, options: Record<string, unknown>): Promise<void> {
-  await helpers
-    .run(path.join(PACKAGE_ROOT, 'generators/docker/index.js'), { namespace: 'dockergo:docker' })
-    .cd(dir)
-    .withOptions({ yes: true, skipInstall: true, force: false, ...options } as never);
 }
 
 describe('compose.yaml', function () {
@@ -132,11 +125,6 @@ describe('the GitHub workflow (--ci github)', function () {
     { base: 'distroless', kind: 'cli', layout: 'flat' },
     { base: 'alpine', kind: 'cli', layout: 'cmd', goprivate: 'git.acme.example/*' },
   ];
-
-  /** actionlint on the workflow, shellcheck on its run: blocks. */
-  async function actionlint(dir: string) {
-    return execa(path.join(tools().actionlint, 'actionlint'), ['-shellcheck', 'shellcheck', '-no-color', '.github/workflows/ci.yml'], { cwd: dir, reject: false, all: true });
-  }
 
   /** The workflow with each action at its major tag (actions/checkout@v6), whose inputs actionlint knows. */
   function atMajorTags(workflow: string): string {

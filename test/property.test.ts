@@ -14,7 +14,7 @@ import { LATEST_PATCH } from '../generators/lib/go-releases.js';
 import { INPUTS } from '../generators/lib/inputs.js';
 import { checkDockerfile } from './support/dockerfile-rules.js';
 import { engines } from './support/engines/engines.js';
-import { tools } from './support/engines/tools.js';
+import { actionlint } from './support/engines/tools.js';
 import { packedPackage } from './support/packed.js';
 import { cleanup, read, snapshot, tempDir } from './support/project.js';
 import { basesOf } from './support/variants.js';
@@ -98,7 +98,7 @@ describe('properties, through the packed bin', function () {
             const service = flags[flags.indexOf('--kind') + 1] === 'service';
             assert.equal(existsSync(path.join(dir, 'compose.yaml')), service && flags.includes('--compose'), 'compose.yaml');
             if (flags[flags.indexOf('--ci') + 1] === 'github') {
-              const lint = await execa(path.join(tools().actionlint, 'actionlint'), ['-shellcheck', 'shellcheck', '.github/workflows/ci.yml'], { cwd: dir, all: true, reject: false });
+              const lint = await actionlint(dir);
               assert.equal(lint.exitCode, 0, lint.all);
             } else {
               assert.ok(!existsSync(path.join(dir, '.github')), '.github without --ci github');

@@ -1,7 +1,7 @@
 // Where the engines built from the Go module proxy live: test/engines/install-tools.sh builds
 // each at its pinned version into a cache folder (a no-op once built) and prints the folders.
 import path from 'node:path';
-import { execaSync } from 'execa';
+import { execa, execaSync } from 'execa';
 import { PACKAGE_ROOT } from '../project.js';
 
 export interface Tools {
@@ -51,4 +51,9 @@ export function tools(): Tools {
 /** The version a tool folder was built at: "moby@v2.0.0-beta.24" gives "v2.0.0-beta.24". */
 export function versionOf(dir: string): string {
   return path.basename(dir).split('@')[1] ?? '';
+}
+
+/** actionlint on a project's generated workflow, with shellcheck on its run: blocks; never rejects. */
+export function actionlint(dir: string) {
+  return execa(path.join(tools().actionlint, 'actionlint'), ['-shellcheck', 'shellcheck', '-no-color', '.github/workflows/ci.yml'], { cwd: dir, reject: false, all: true });
 }
