@@ -17,7 +17,9 @@ interface ComposeService {
   ports: string[];
   healthcheck?: { test: string[]; interval: string; start_interval: string };
   read_only: boolean;
+  tmpfs: string[];
   cap_drop: string[];
+  security_opt: string[];
   develop: { watch: { action: string; path: string; include: string[]; ignore: string[] }[] };
 }
 
@@ -59,8 +61,11 @@ describe('compose.yaml', function () {
     assert.equal(service.build.target, 'runtime');
     assert.deepEqual(service.ports, ['${BIND:-127.0.0.1}:7070:7070']);
     assert.deepEqual(service.healthcheck?.test, ['CMD', '/usr/local/bin/orders', '-healthcheck']);
+    assert.equal(service.healthcheck?.start_interval, '1s');
     assert.equal(service.read_only, true);
+    assert.deepEqual(service.tmpfs, ['/tmp']);
     assert.deepEqual(service.cap_drop, ['ALL']);
+    assert.deepEqual(service.security_opt, ['no-new-privileges:true']);
     const [watch] = service.develop.watch;
     assert.equal(watch?.action, 'rebuild');
     assert.deepEqual(watch?.include, ['**/*.go', 'go.mod', 'go.sum', 'config/app.yaml']);
