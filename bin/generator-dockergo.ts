@@ -7,7 +7,7 @@
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { existsSync, statSync } from 'node:fs';
-import { oneLine, UsageError } from '../generators/lib/answers.js';
+import { escapeControls, UsageError } from '../generators/lib/answers.js';
 import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
 
 // Loading yeoman-environment is most of our start-up time; Node 22.1+ can cache its compiled code.
@@ -134,8 +134,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exit(CANCELLED);
   }
   if (err.name && USER_ERRORS.has(err.name)) {
-    // One line, whatever the message quotes (a JSON parse error quotes the input).
-    console.error(`generator-dockergo: ${oneLine(String(err.message))}`);
+    // One line, whatever the message quotes: control characters (a line break, ESC) as escapes.
+    console.error(`generator-dockergo: ${escapeControls(String(err.message))}`);
   } else {
     console.error(err.stack ?? String(error));
   }

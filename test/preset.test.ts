@@ -62,10 +62,13 @@ describe('the example preset (examples/acme-preset)', () => {
     assert.equal(service!['kind'], 'Service');
   });
 
-  it('is remembered in .yo-rc.json: a re-run with no flags uses it again and writes identical files', async () => {
+  it('is remembered in .yo-rc.json; a folder outside the project is run again only when given again, and then writes identical files', async () => {
     assert.equal(JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'].preset, path.relative(dir, ACME));
     const before = listFiles(dir).map((f) => [f, read(dir, f)]);
-    await generate({ goVersion: undefined }, dir);
+    // A preset is code: a cloned repository's .yo-rc.json must not pick a folder outside it.
+    await assert.rejects(generate({ goVersion: undefined }, dir), /^UsageError: \.yo-rc\.json preset: ".*acme-preset" is .*, outside the project and not an installed npm package/);
+    assert.deepEqual(listFiles(dir).map((f) => [f, read(dir, f)]), before);
+    await generate({ goVersion: undefined, preset: ACME }, dir);
     assert.deepEqual(listFiles(dir).map((f) => [f, read(dir, f)]), before);
   });
 

@@ -32,10 +32,17 @@ async function commit(dir: string, message: string): Promise<void> {
   await git(dir, ['commit', '--quiet', '--allow-empty', '-m', message]);
 }
 
-/** A folder preset: v1 adds deploy/old.yaml; v2 moves the runtime digest, adds a label and deploy/new.yaml, drops old.yaml. */
+/** The platform team's preset, installed as an npm package beside the services. */
+const PRESET_PACKAGE = '@acme/service-preset';
+
+/**
+ * The preset package: v1 adds deploy/old.yaml; v2 moves the runtime digest, adds a label and
+ * deploy/new.yaml, drops old.yaml.
+ */
 function writePreset(dir: string, version: 1 | 2): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, 'templates/deploy'), { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: PRESET_PACKAGE, version: `${version}.0.0` }));
   const labels: Record<string, string> = { 'com.acme.team': 'payments', ...(version === 2 ? { 'com.acme.tier': 'gold' } : {}) };
   writeFileSync(
     path.join(dir, 'preset.json'),
@@ -48,10 +55,12 @@ function writePreset(dir: string, version: 1 | 2): void {
 /** A service generated with preset v1, committed, then edited and committed: the builder stage and main.go gain a line each. */
 async function editedService(): Promise<{ dir: string; preset: string }> {
   const parent = tempDir('update-');
-  const preset = path.join(parent, 'preset');
+  // Installed where npm puts it (node_modules/ above the services): a stored package name is
+  // trusted like an installed package, a stored folder outside the project is not.
+  const preset = path.join(parent, 'node_modules', PRESET_PACKAGE);
   const dir = path.join(parent, 'orders');
   writePreset(preset, 1);
-  const made = await run(parent, ['--yes', '--skip-install', '--module', 'example.com/acme/orders', '--go-version', '1.26.8', '--preset', preset, 'orders']);
+  const made = await run(parent, ['--yes', '--skip-install', '--module', 'example.com/acme/orders', '--go-version', '1.26.8', '--preset', PRESET_PACKAGE, 'orders']);
   assert.equal(made.exitCode, 0, made.all);
   await git(dir, ['init', '--quiet']);
   await commit(dir, 'generated');
@@ -190,8 +199,8 @@ describe('generator-dockergo update', function () {
   });
 
   it('update --preset moves the project to another preset, and records it', async () => {
-    const { dir, preset } = await editedService();
-    const other = path.join(path.dirname(preset), 'other-preset');
+    const { dir } = await editedService();
+    const other = path.join(path.dirname(dir), 'other-preset');
     mkdirSync(other);
     writeFileSync(path.join(other, 'preset.json'), JSON.stringify({ version: '7.0.0', labels: { 'com.other.owner': 'search' } }));
     const update = await run(dir, ['update', '--preset', other]);

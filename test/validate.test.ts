@@ -165,12 +165,14 @@ describe('config files', () => {
 
 describe('Go version', () => {
   it('takes x.y and x.y.z from 1.22 on, with or without a go prefix', () => {
-    for (const v of ['1.22', '1.22.0', '1.26.8', 'go1.26.8', '1.27rc1', '1.27.4', '1.26.11', '1.25beta1']) assert.ok(accepts(checkGoVersion(v)), v);
+    for (const v of ['1.22', '1.22.0', '1.26.8', 'go1.26.8', '1.27rc1', '1.27.4', '1.26.11', '1.25rc3']) assert.ok(accepts(checkGoVersion(v)), v);
     for (const v of ['1.21.9', '1', '1.x', '01.26', '1.026', 'latest', '', '1.26rc0', '1.26-rc1']) assert.ok(!accepts(checkGoVersion(v)), v);
   });
 
   it('refuses releases that do not exist, and says how far its table goes', () => {
     for (const v of ['2.0', '1.30', '1.28', '1.26.99', '1.27.5', '1.22.13']) assert.ok(!accepts(checkGoVersion(v)), v);
+    // Pre-releases too: only the ones the Go team shipped (defect 9 of the containment issue).
+    for (const v of ['1.22rc9', '1.22beta1', '1.25beta1', '1.26rc3', '1.27rc4', '1.28rc1']) assert.ok(!accepts(checkGoVersion(v)), v);
     assert.match((checkGoVersion('1.30') as { rule: string }).rule, /to 1\.27\.4 \(the newest this generator knows/);
   });
 });

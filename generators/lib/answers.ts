@@ -3,10 +3,22 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { INPUTS, type Answers, type DefaultContext, type InputName, type InputSpec } from './inputs.js';
 
+/**
+ * Control characters as escapes ("\\n", "\\x1b", "\\u009b"), so that an error line is one line and
+ * no input can drive the terminal it is printed on.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    const code = c.codePointAt(0)!;
+    return named[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
 /** Bad input: one line naming the input, the bad value and the rule. */
 export class InputError extends Error {
   constructor(where: string, value: unknown, rule: string) {
-    super(`${where}: ${JSON.stringify(typeof value === 'string' ? redact(value) : value)} is not valid: must be ${rule}`);
+    super(escapeControls(`${where}: ${JSON.stringify(typeof value === 'string' ? redact(value) : value)} is not valid: must be ${rule}`));
     this.name = 'InputError';
   }
 }
@@ -19,7 +31,7 @@ export function redact(text: string): string {
 /** A user-facing error that is not about one value (missing file, conflicting sources). */
 export class UsageError extends Error {
   constructor(message: string) {
-    super(message);
+    super(escapeControls(message));
     this.name = 'UsageError';
   }
 }
@@ -45,6 +57,32 @@ export function checkInputs(raw: RawInputs, where: (spec: InputSpec) => string):
     if (value !== undefined && value !== null) out[spec.key] = checkInput(spec, value, where(spec));
   }
   return out as Partial<Answers>;
+}
+
+/** How deep JSON from outside may nest: far more than any answers file, preset or .yo-rc.json needs. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * JSON from outside (an answers file, .yo-rc.json, preset.json): parsed, and refused in one line
+ * when it is not JSON or nests deeper than MAX_JSON_DEPTH (deeper values overflow the stack of
+ * whatever walks them next).
+ */
+export function parseJson(text: string, where: string, fix = ''): unknown {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${where}: not valid JSON${fix ? '' : ':'} ${fix ? `(${oneLine((error as Error).message)})${fix}` : oneLine((error as Error).message)}`);
+  }
+  // Walked with a stack of its own, not by recursion.
+  const pending: [unknown, number][] = [[json, 1]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_JSON_DEPTH) throw new UsageError(`${where}: nested deeper than ${MAX_JSON_DEPTH} levels: not a file this generator reads`);
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+  return json;
 }
 
 /** A message on one line: JSON parse errors quote the input, line breaks included. */
@@ -91,6 +129,13 @@ export function shellQuote(word: string): string {
   return SHELL_SAFE.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/** Standard input to its end, however slowly it comes (`jq … |`, `curl … |`). */
+export async function readAllStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** The non-interactive command that reproduces these answers (`extra`: e.g. --preset X, a folder). */
 export function equivalentCommand(
   answers: Answers,
@@ -117,21 +162,16 @@ export function equivalentCommand(
  * An answers file (`--answers FILE`, `-` for stdin): a JSON object keyed by input name
  * (as in .yo-rc.json) or flag name, checked like flags.
  */
-export function readAnswersFile(spec: string, cwd: string, readStdin: () => string): Partial<Answers> {
+export async function readAnswersFile(spec: string, cwd: string, readStdin: () => Promise<string>): Promise<Partial<Answers>> {
   const where = spec === '-' ? 'answers on stdin' : `answers file ${path.resolve(cwd, spec)}`;
   let text: string;
   try {
     // A UTF-8 byte-order mark, as some Windows editors save it, is not part of the JSON.
-    text = (spec === '-' ? readStdin() : readFileSync(path.resolve(cwd, spec), 'utf8')).replace(/^\uFEFF/, '');
+    text = (spec === '-' ? await readStdin() : readFileSync(path.resolve(cwd, spec), 'utf8')).replace(/^\uFEFF/, '');
   } catch (error) {
     throw new UsageError(`${where}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${where}: not valid JSON: ${oneLine((error as Error).message)}`);
-  }
+  const json = parseJson(text, where);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`${where}: must be a JSON object keyed by input name`);
   const raw: RawInputs = {};
   for (const [key, value] of Object.entries(json)) {

@@ -2,16 +2,18 @@
 // file, .yo-rc.json, prompts, a preset's defaults and locks), and how planned files are
 // written. Yeoman queues only the methods of a generator's own class, so the methods here
 // are helpers that the run-loop methods of each generator call.
-import { constants, existsSync, readFileSync, writeFileSync, type Stats } from 'node:fs';
+import { constants, existsSync, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import ejs from 'ejs';
 import Generator from 'yeoman-generator';
-import { checkInputs, completeAnswers, oneLine, readAnswersFile, toRaw, UsageError, type RawInputs } from './answers.js';
+import { checkInputs, completeAnswers, readAllStdin, readAnswersFile, toRaw, UsageError, type RawInputs } from './answers.js';
 import { filesBelow, withOverlays, type PlannedFile } from './files.js';
 import { checkFolder, checkPlan } from './plan.js';
 import { blobId, readBlob, storeBlobs } from './record.js';
+import { renderFile } from './render.js';
 import { planUpdate, type RenderedFile } from './update-plan.js';
-import { applyUpdate, readProjectFile, refuseUncommitted, updateDiffs, updateReport, type Versions } from './update-writer.js';
+import { checkRecord, readProjectFile, refuseUncommitted, updateDiffs, updateReport, updateTree, type Versions } from './update-writer.js';
+import { decideCommit, type CommitEnvironment } from './write/commit.js';
+import { checkTree, writeTree } from './write/tree.js';
 import { CONFLICT_EXIT, readYoRc, type GeneratorName } from './update.js';
 import {
   askQuestions,
@@ -25,7 +27,7 @@ import {
   templatesRoot,
 } from './generator-support.js';
 import { INPUTS, type Answers, type DefaultContext, type InputName, type InputSpec } from './inputs.js';
-import { loadPreset, type Preset } from './preset.js';
+import { checkStoredPreset, loadPreset, type Preset } from './preset.js';
 import type { TemplateData } from './template-data.js';
 
 export abstract class DockergoGenerator extends Generator {
@@ -42,7 +44,9 @@ export abstract class DockergoGenerator extends Generator {
   /** Which generator this is, as .yo-rc.json records it for `update`. */
   protected abstract readonly generatorName: GeneratorName;
   /** destination → what this run wrote, for the record and the object database. */
-  private written = new Map<string, string>();
+  private written = new Map<string, Buffer>();
+  /** Which planned destinations this generator may write (and so may find in its record). */
+  private keep: (destination: string) => boolean = () => true;
 
   constructor(args: string[], options: Generator['options']) {
     // Yeoman reads .yo-rc.json while constructing: a broken one must be one line, not a stack.
@@ -53,6 +57,11 @@ export abstract class DockergoGenerator extends Generator {
     this.sourceRoot(templatesRoot);
     this.fail = quietUserErrors(this);
     this.root = this.destinationRoot();
+  }
+
+  /** Yeoman's commit ends in our writer, not in mem-fs-editor's (see lib/write/commit.ts). */
+  override get features(): Generator['features'] {
+    return { ...super.features, customCommitTask: () => this.commit() };
   }
 
   /** Runs one step of the run loop; a user error becomes Yeoman's error without a stack. */
@@ -104,7 +113,7 @@ export abstract class DockergoGenerator extends Generator {
     this.flags = checkInputs(flagValues(this.options as Record<string, unknown>), (spec) => `--${spec.flag}`);
     const answersFile = this.optionValue('answers');
     if (typeof answersFile === 'string' && answersFile !== '') {
-      this.fileAnswers = readAnswersFile(answersFile, process.cwd(), () => readFileSync(0, 'utf8'));
+      this.fileAnswers = await readAnswersFile(answersFile, process.cwd(), () => readAllStdin());
     }
     const flag = this.optionValue('preset');
     const env = process.env['DOCKERGO_PRESET'];
@@ -148,6 +157,7 @@ export abstract class DockergoGenerator extends Generator {
     const storedRaw = this.stored() as RawInputs & { preset?: string };
     if (!this.preset && typeof storedRaw.preset === 'string') {
       this.preset = await loadPreset(storedRaw.preset, this.root, packageRoot, '.yo-rc.json preset');
+      checkStoredPreset(this.preset, this.root);
     }
     const locked = this.preset?.locked ?? {};
     const given: Partial<Answers> = { ...this.fileAnswers, ...this.flags, ...facts, ...locked };
@@ -175,7 +185,7 @@ export abstract class DockergoGenerator extends Generator {
    * The answers, and the preset (a path relative to the project), as .yo-rc.json will hold
    * them: written with the other files, never before the plan is checked.
    */
-  private record(extra: Record<string, unknown>, omit: readonly string[], files: ReadonlyMap<string, string>): Record<string, unknown> {
+  private record(extra: Record<string, unknown>, omit: readonly string[], files: ReadonlyMap<string, Buffer>): Record<string, unknown> {
     // A fixed key order (answers, other stored keys, preset, the generator's own record), so that a
     // re-run with the same answers writes the same .yo-rc.json.
     const own = new Set(['preset', 'presetVersion', 'generator', 'generatorVersion', 'files']);
@@ -191,7 +201,7 @@ export abstract class DockergoGenerator extends Generator {
     record['generator'] = this.generatorName;
     record['generatorVersion'] = packageVersion;
     // Each written file's git blob id: `update`'s merge base (see the README, "Keeping services up to date").
-    record['files'] = Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b)).map(([file, text]) => [file, blobId(text)]));
+    record['files'] = Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b)).map(([file, bytes]) => [file, blobId(bytes)]));
     return record;
   }
 
@@ -222,29 +232,20 @@ export abstract class DockergoGenerator extends Generator {
     const files = (
       this.preset ? withOverlays(plan, path.join(this.preset.dir, 'templates'), this.preset.overlays, new Set(filesBelow(templatesRoot))) : plan
     ).filter(keep);
+    this.keep = (destination) => keep({ template: '', destination });
     checkPlan(this.root, [...files, { destination: '.yo-rc.json' }]);
     if (this.updating) return this.update(files, data, store, omit);
     const newYoRc = !existsSync(this.target('.yo-rc.json'));
-    if (this.pendingFolder && !this.dryRun) {
-      this.destinationRoot(this.root);
-      this.pendingFolder = false;
-    }
     const clashes: string[] = [];
     for (const file of files) {
       const target = this.target(file.destination);
       if (file.keepExisting && existsSync(target)) continue;
-      try {
-        this.renderTemplate(file.template, target, { ...data, ...file.extra });
-      } catch (error) {
-        throw this.templateError(file, error);
-      }
-      if (file.executable) {
-        // mem-fs-editor types `stat` as fs.Stats but commits only its mode. The conflicter compares
-        // it with fs.stat's full st_mode, so the file-type bits belong in it too.
-        this.fs.write(target, this.fs.read(target)!, { stat: { mode: constants.S_IFREG | 0o755 } as Stats });
-      }
-      if (existsSync(target) && readFileSync(target, 'utf8') !== this.fs.read(target)) clashes.push(file.destination);
-      if (!file.keepExisting) this.written.set(file.destination, this.fs.read(target)!);
+      const rendered = Buffer.from(this.renderText(file, data), 'utf8');
+      // mem-fs-editor types `stat` as fs.Stats but commits only its mode. The conflicter compares
+      // it with fs.stat's full st_mode, so the file-type bits belong in it too.
+      this.fs.write(target, rendered, file.executable ? { stat: { mode: constants.S_IFREG | 0o755 } as Stats } : {});
+      if (existsSync(target) && !readFileSync(target).equals(rendered)) clashes.push(file.destination);
+      if (!file.keepExisting) this.written.set(file.destination, rendered);
     }
     if (clashes.length > 0 && !this.interactive && this.optionValue('force') !== true && !this.dryRun) {
       throw new UsageError(
@@ -264,25 +265,32 @@ export abstract class DockergoGenerator extends Generator {
    * and the new record itself: Yeoman's conflict questions have nothing left to decide.
    */
   private update(files: PlannedFile[], data: TemplateData, store: Record<string, unknown>, omit: readonly string[]): void {
+    const stored = this.stored();
+    // The record is input like any other: a forged key must never name a file to delete or overwrite.
+    const record = checkRecord(stored['files'], this.keep);
     const rendered: (RenderedFile & { recorded: boolean })[] = files
       .filter((f) => !(f.keepExisting && existsSync(this.target(f.destination))))
-      .map((f) => ({ destination: f.destination, text: this.renderText(f, data), executable: f.executable === true, recorded: !f.keepExisting }));
-    const stored = this.stored();
+      .map((f) => ({
+        destination: f.destination,
+        bytes: Buffer.from(this.renderText(f, data), 'utf8'),
+        executable: f.executable === true,
+        recorded: !f.keepExisting,
+      }));
     const plan = planUpdate({
       rendered,
-      record: (stored['files'] ?? {}) as Record<string, string>,
-      read: (file) => readProjectFile(this.root, file),
+      record,
+      read: (file) => readProjectFile(this.root, file, record[file] ? `.yo-rc.json files: ${file}` : file),
       base: (id) => readBlob(this.root, id),
     });
     refuseUncommitted(this.root, plan);
     if (this.dryRun) {
       for (const diff of updateDiffs(plan)) this.log(diff);
     } else {
-      applyUpdate(this.root, plan);
-      const written = new Map(rendered.filter((f) => f.recorded).map((f) => [f.destination, f.text]));
-      const yoRc = this.target('.yo-rc.json');
-      const all = JSON.parse(readFileSync(yoRc, 'utf8')) as Record<string, unknown>;
-      writeFileSync(yoRc, `${JSON.stringify({ ...all, [this.rootGeneratorName()]: this.record(store, omit, written) }, null, 2)}\n`);
+      const written = new Map(rendered.filter((f) => f.recorded).map((f) => [f.destination, f.bytes]));
+      const all = readYoRc(this.root) ?? {};
+      const yoRc = `${JSON.stringify({ ...all, [this.rootGeneratorName()]: this.record(store, omit, written) }, null, 2)}\n`;
+      const tree = updateTree(plan);
+      writeTree(this.root, { files: [...tree.files, { destination: '.yo-rc.json', bytes: yoRc }], deletions: tree.deletions });
       storeBlobs(this.root, [...written.values()]);
     }
     const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -294,25 +302,35 @@ export abstract class DockergoGenerator extends Generator {
     if (!this.dryRun && plan.some((u) => u.fate === 'conflict')) process.exitCode = CONFLICT_EXIT;
   }
 
-  /** The text a planned file renders to: EJS, exactly as Yeoman's renderTemplate runs it. */
-  private renderText(file: PlannedFile, data: TemplateData): string {
-    const template = this.templatePath(file.template);
-    try {
-      return ejs.render(readFileSync(template, 'utf8'), { ...data, ...file.extra }, { filename: template, async: false });
-    } catch (error) {
-      throw this.templateError(file, error);
-    }
+  /**
+   * Yeoman's commit step: its pipeline decides (the conflicter asks, interactively), and the one
+   * writer writes, all or nothing. Nothing is written on a dry run.
+   */
+  private async commit(): Promise<void> {
+    await this.step(async () => {
+      const tree = await decideCommit(this.env as unknown as CommitEnvironment, this.root, (plan) => this.dryRun || checkTree(this.root, plan));
+      if (this.dryRun || (tree.files.length === 0 && (tree.deletions ?? []).length === 0)) return;
+      // The writer makes a new project folder too (and removes it again if a write fails).
+      writeTree(this.root, tree);
+      if (this.pendingFolder) {
+        this.destinationRoot(this.root);
+        this.pendingFolder = false;
+      }
+    });
   }
 
-  /** A template that fails to render, named relative to its preset (or to ours), in one line. */
-  private templateError(file: PlannedFile, error: unknown): UsageError {
-    const name = path.relative(this.preset?.dir ?? templatesRoot, this.templatePath(file.template));
-    return new UsageError(`template ${name}: ${oneLine((error as Error).message)}`);
+  /** The text a planned file renders to (lib/render.ts), a failing template named relative to its preset (or to ours). */
+  private renderText(file: PlannedFile, data: TemplateData): string {
+    return renderFile(file, data, templatesRoot, this.preset?.dir ?? templatesRoot);
   }
 
   /** After a dry run: say that nothing was written or run. */
   protected reportDryRun(): void {
-    this.log(`\n--dry-run: nothing was written and nothing was run. Without --dry-run, the files above are written.\n`);
+    // A preset's overlays are templates, and templates are code: rendering them to show the files runs them.
+    const ran = this.preset && this.preset.overlays.length > 0
+      ? `nothing was written, and neither git nor go was run; preset ${this.preset.spec}'s templates were run to render the files above (a preset is code: see "What the generator trusts")`
+      : 'nothing was written and nothing was run';
+    this.log(`\n--dry-run: ${ran}. Without --dry-run, the files above are written.\n`);
   }
 
   /** Runs a helper tool; a missing or failing tool is a warning, never a failed scaffold. */

@@ -17,3 +17,16 @@ export const LATEST_PATCH: Readonly<Record<number, number>> = {
 
 export const OLDEST_MINOR = Math.min(...Object.keys(LATEST_PATCH).map(Number));
 export const NEWEST_MINOR = Math.max(...Object.keys(LATEST_PATCH).map(Number));
+
+/**
+ * The pre-releases of each minor, as the proxy serves them (golang.org/toolchain@v0.0.1-go1.27rc1…):
+ * "1.27rc1" is a release, "1.22rc9" and "1.22beta1" are not. No beta has shipped since 1.18.
+ */
+export const PRERELEASES: Readonly<Record<number, readonly string[]>> = {
+  22: ['rc1', 'rc2'],
+  23: ['rc1'],
+  24: ['rc1', 'rc2', 'rc3'],
+  25: ['rc1', 'rc2', 'rc3'],
+  26: ['rc1', 'rc2'],
+  27: ['rc1', 'rc2', 'rc3'],
+};

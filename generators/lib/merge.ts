@@ -1,30 +1,26 @@
-// Three-way merge of one file, with git's own merge (`git merge-file`): what the generator wrote
-// last time is the base, the file now is "yours", the new output is "generator".
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+// Three-way merge of one file, with git's own merge (`git merge-file`), on bytes: what the
+// generator wrote last time is the base, the file now is "yours", the new output is "generator".
 import { execaSync } from 'execa';
+import { withScratch } from './write/scratch.js';
 
 export interface Merged {
-  text: string;
-  /** Conflicting hunks, marked in `text` with <<<<<<< yours / >>>>>>> generator. */
+  bytes: Buffer;
+  /** Conflicting hunks, marked in `bytes` with <<<<<<< yours / >>>>>>> generator. */
   conflicts: number;
 }
 
-export function mergeText(base: string, ours: string, theirs: string): Merged {
-  const dir = mkdtempSync(path.join(tmpdir(), 'dockergo-merge-'));
-  try {
-    const files = { ours: path.join(dir, 'yours'), base: path.join(dir, 'base'), theirs: path.join(dir, 'generator') };
-    writeFileSync(files.ours, ours);
-    writeFileSync(files.base, base);
-    writeFileSync(files.theirs, theirs);
-    // Without -p the result replaces "yours" in place; its exit status is the number of conflicts.
-    const result = execaSync('git', ['merge-file', '-L', 'yours', '-L', 'generated before', '-L', 'generator', files.ours, files.base, files.theirs], {
+export function mergeBytes(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array): Merged {
+  return withScratch({ yours: ours, base, generator: theirs }, (dir) => {
+    // -p prints the result; the exit status is the number of conflicts.
+    const result = execaSync('git', ['merge-file', '-p', '-L', 'yours', '-L', 'generated before', '-L', 'generator', 'yours', 'base', 'generator'], {
+      cwd: dir,
       reject: false,
+      encoding: 'buffer',
+      stripFinalNewline: false,
     });
-    if (result.exitCode === undefined || result.exitCode < 0) throw new Error(`git merge-file failed: ${String(result.stderr)}`);
-    return { text: readFileSync(files.ours, 'utf8'), conflicts: result.exitCode };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    if (result.exitCode === undefined || result.exitCode < 0 || result.exitCode > 127) {
+      throw new Error(`git merge-file failed: ${Buffer.from(result.stderr as Uint8Array).toString()}`);
+    }
+    return { bytes: Buffer.from(result.stdout as Uint8Array), conflicts: result.exitCode };
+  });
 }

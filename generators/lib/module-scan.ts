@@ -2,12 +2,12 @@
 // Which packages are main packages, and which files they build from, is asked of the go
 // command itself (`go list`), so build constraints, `//go:build ignore` generators and
 // `package main // import "…"` comments count exactly as they do for `go build`.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execaSync } from 'execa';
 import { UsageError } from './answers.js';
-import { checkModule, isGoVersionShape } from './validate.js';
+import { withScratch } from './write/scratch.js';
+import { checkModule, isCredentialName, isGoPathElement, isGoVersionShape } from './validate.js';
 
 export interface MainPackage {
   /** "." or "./cmd/api". */
@@ -96,6 +96,7 @@ function localReplaces(gomod: string): LocalReplace[] {
 }
 
 interface ListedPackage {
+  /** Empty when the go command cannot even place the package (an import path it refuses). */
   Dir: string;
   ImportPath: string;
   Name: string;
@@ -103,9 +104,9 @@ interface ListedPackage {
   CgoFiles?: string[];
   SFiles?: string[];
   SysoFiles?: string[];
-  EmbedPatterns?: string[];
-  TestEmbedPatterns?: string[];
-  XTestEmbedPatterns?: string[];
+  EmbedFiles?: string[];
+  TestEmbedFiles?: string[];
+  XTestEmbedFiles?: string[];
   Module?: { Main?: boolean };
   Error?: { Err: string };
 }
@@ -117,7 +118,7 @@ interface ListedPackage {
  * package names do not depend on it. Undefined when there is no `go` to ask.
  */
 function goList(root: string, cgo: boolean, args: string[], env: Record<string, string> = {}): ListedPackage[] | undefined {
-  const fields = 'Dir,ImportPath,Name,GoFiles,CgoFiles,SFiles,SysoFiles,EmbedPatterns,TestEmbedPatterns,XTestEmbedPatterns,Module,Error';
+  const fields = 'Dir,ImportPath,Name,GoFiles,CgoFiles,SFiles,SysoFiles,EmbedFiles,TestEmbedFiles,XTestEmbedFiles,Module,Error';
   const list = (extra: string[]) => {
     try {
       return execaSync('go', ['list', '-e', `-json=${fields}`, ...extra, ...args], {
@@ -134,12 +135,9 @@ function goList(root: string, cgo: boolean, args: string[], env: Record<string, 
   if (result === undefined || result.exitCode === undefined) return undefined;
   const newer = /requires go >= \S+ \(running go (\d+\.\d+)/.exec(String(result.stderr));
   if (result.exitCode !== 0 && newer) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'dockergo-modfile-'));
-    const modfile = path.join(dir, 'go.mod');
     const text = readFileSync(path.join(root, 'go.mod'), 'utf8');
-    writeFileSync(modfile, text.replace(/^\s*go\s+\S+\s*$/m, `go ${newer[1]}`).replace(/^\s*toolchain\s+\S+\s*$/m, ''));
-    result = list([`-modfile=${modfile}`]);
-    rmSync(dir, { recursive: true, force: true });
+    const local = text.replace(/^\s*go\s+\S+\s*$/m, `go ${newer[1]}`).replace(/^\s*toolchain\s+\S+\s*$/m, '');
+    result = withScratch({ 'go.mod': local }, (dir) => list([`-modfile=${path.join(dir, 'go.mod')}`]));
     if (result === undefined) return undefined;
   }
   if (result.exitCode !== 0 && String(result.stdout).trim() === '') {
@@ -149,8 +147,15 @@ function goList(root: string, cgo: boolean, args: string[], env: Record<string, 
   return JSON.parse(`[${String(result.stdout).replace(/\}\n\{/g, '},{')}]`) as ListedPackage[];
 }
 
-/** A folder Go refuses as an import path (a backtick, a line break) is no package: never copied, never named. */
-const unusable = (p: ListedPackage): boolean => /malformed import path|invalid char/.test(p.Error?.Err ?? '');
+/**
+ * A package in a folder whose path Go refuses as an import path (a backtick, a line break, a
+ * leading dash) is no package: never copied, never named. Go's rule, not its error messages.
+ */
+const unusable = (root: string, p: ListedPackage): boolean => {
+  if (!p.Dir) return true;
+  const rel = path.relative(root, p.Dir).split(path.sep).join('/');
+  return rel !== '' && !rel.startsWith('..') && !rel.split('/').every(isGoPathElement);
+};
 
 const flagDefined = (source: string, name: string): boolean =>
   new RegExp(`\\.(?:Bool|BoolVar|String|StringVar|Func|Var)\\s*\\((?:[^()]|\\([^()]*\\))*"${name}"`).test(source);
@@ -174,7 +179,7 @@ export function scanModule(root: string): ModuleInfo {
   }
   const withoutCgo = new Map((goList(root, false, ['-find', './...']) ?? []).map((p) => [p.ImportPath, p]));
   const mains: MainPackage[] = withCgo
-    .filter((p) => p.Name === 'main' && !unusable(p))
+    .filter((p) => p.Name === 'main' && !unusable(root, p))
     .map((p) => {
       const sources = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])].map((f) => readFileSync(path.join(p.Dir, f), 'utf8')).join('\n');
       const pure = withoutCgo.get(p.ImportPath);
@@ -248,7 +253,7 @@ function allowList(root: string, packages: readonly ListedPackage[], replaces: r
   const lines = new Set(['!go.mod', '!go.sum', '!*.go']);
   const top = (rel: string): string => `!${rel.split('/')[0]}/`;
   for (const p of packages) {
-    if (unusable(p)) continue;
+    if (unusable(root, p)) continue;
     const rel = path.relative(root, p.Dir).split(path.sep).join('/');
     if (rel.startsWith('..') || rel.split('/')[0] === 'vendor') continue;
     if (rel !== '') lines.add(safeLine(top(rel), p.Dir));
@@ -256,9 +261,18 @@ function allowList(root: string, packages: readonly ListedPackage[], replaces: r
       if ((p.SFiles ?? []).length > 0) lines.add('!*.s');
       if ((p.SysoFiles ?? []).length > 0) lines.add('!*.syso');
     }
-    for (const pattern of [...(p.EmbedPatterns ?? []), ...(p.TestEmbedPatterns ?? []), ...(p.XTestEmbedPatterns ?? [])]) {
-      const full = path.posix.join(rel, pattern.replace(/^all:/, ''));
-      lines.add(safeLine(full.includes('/') ? top(full) : `!${full}`, `//go:embed ${pattern} in ${rel || '.'}`));
+    // The files Go embeds, as go list resolves the patterns: never a pattern (`//go:embed *` as
+    // "!*" would re-include everything, a .env included).
+    for (const file of [...(p.EmbedFiles ?? []), ...(p.TestEmbedFiles ?? []), ...(p.XTestEmbedFiles ?? [])]) {
+      const full = path.posix.join(rel, file);
+      const secret = full.split('/').find(isCredentialName);
+      if (secret !== undefined) {
+        throw new UsageError(
+          `//go:embed in ${rel || '.'} embeds ${full}, which holds credentials (${secret}): the binary and the image would carry it; ` +
+            'narrow the pattern (//go:embed *.html, static/) or move the file out of the module',
+        );
+      }
+      lines.add(safeLine(full.includes('/') ? top(full) : `!${full}`, `//go:embed ${file} in ${rel || '.'}`));
     }
   }
   if (isDir(path.join(root, 'testdata'))) lines.add('!testdata/');
@@ -274,6 +288,10 @@ function allowList(root: string, packages: readonly ListedPackage[], replaces: r
  */
 function safeLine(line: string, from: string): string {
   if (/[\p{Cc}\\]/u.test(line)) throw new UsageError(`${from}: ${JSON.stringify(line.slice(1))} holds a control character or backslash, which no .dockerignore line can carry`);
+  // A pattern character would make the line match other files than this one.
+  if (/[*?[\]]/.test(line) || /^!\s|^!!|^!#/.test(line)) {
+    throw new UsageError(`${from}: ${JSON.stringify(line.slice(1))} holds * ? [ ] or starts like a pattern, which a .dockerignore line would read as a pattern, not as this file: rename it`);
+  }
   return line;
 }
 

@@ -1,8 +1,9 @@
 // Plan, then write: every path a run will write is checked against the others and against
 // the disk before the first byte is written, so bad input can never half-write a project.
-import { lstatSync, statSync, type Stats } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './answers.js';
+import { contained } from './write/contain.js';
 
 /** Linux's limits: NAME_MAX for one path element, PATH_MAX for a whole path. */
 export const NAME_MAX = 255;
@@ -17,10 +18,10 @@ export interface PlannedPath {
   keepExisting?: boolean;
 }
 
-/** The entry itself (lstat), or what a link points to (stat, for folders on the way). */
-function stat(file: string, follow = true): Stats | undefined {
+/** What a path is, following links: only for the project folder's own ancestors. */
+function stat(file: string): Stats | undefined {
   try {
-    return follow ? statSync(file) : lstatSync(file);
+    return statSync(file);
   } catch {
     return undefined;
   }
@@ -69,16 +70,8 @@ export function checkPlan(root: string, plan: readonly PlannedPath[]): void {
   }
 }
 
+/** The disk, lstat all the way down: a link in any element, a file where a folder goes, or a folder where a file goes. */
 function checkOnDisk(root: string, p: PlannedPath): void {
-  const elements = p.destination.split('/');
-  for (let i = 1; i < elements.length; i++) {
-    const dir = elements.slice(0, i).join('/');
-    const found = stat(path.join(root, dir));
-    if (found === undefined) return;
-    if (!found.isDirectory()) throw new UsageError(`${named(p)}: ${dir} is a file in the project, so nothing can be written below it`);
-  }
-  const found = stat(path.join(root, p.destination), false);
-  if (found?.isDirectory()) throw new UsageError(`${named(p)}: is a folder in the project, not a file`);
-  if (found?.isSymbolicLink()) throw new UsageError(`${named(p)}: is a symbolic link in the project: the generator writes only regular files`);
-  if (found && !found.isFile()) throw new UsageError(`${named(p)}: is not a regular file`);
+  if (!existsSync(root)) return;
+  contained(root, p.destination, named(p));
 }

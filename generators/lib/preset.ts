@@ -2,11 +2,11 @@
 // overlays, in a folder or an installed npm package. preset.json is checked against the
 // JSON Schema we publish (preset.schema.json, made from the input table), then each value
 // against its input's own validator; overlay templates are compiled before anything is written.
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import ejs from 'ejs';
-import { checkInputs, oneLine, UsageError } from './answers.js';
+import { checkInputs, parseJson, UsageError } from './answers.js';
 import { filesBelow } from './files.js';
 import { INPUTS, type Answers, type InputSpec } from './inputs.js';
 import { checkImageRef, checkLabel, IMAGE_RULE, LABEL_KEY_RULE, LABEL_VALUE_RULE } from './validate.js';
@@ -84,13 +84,29 @@ export function presetSchema(): Record<string, unknown> {
   };
 }
 
-/** Finds the preset's folder: a path, else an installed npm package of that name. */
+/** npm's package-name grammar (validate-npm-package-name, for new packages): [@scope/]name, lowercase, URL-safe, no leading "." or "_". */
+const NPM_NAME = /^(?:@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/;
+export const NPM_NAME_RULE = 'a folder, or an npm package name ([@scope/]name: lowercase letters, digits and - . _ ~, not starting with . or _, at most 214 characters)';
+
+/** A spec written as a path: it starts with "." or "/" (or holds a "/" and is no scoped package name). */
+function looksLikePath(spec: string): boolean {
+  return spec.startsWith('.') || spec.startsWith('/') || (spec.includes('/') && !spec.startsWith('@'));
+}
+
+/**
+ * Finds the preset's folder: a path, else an installed npm package of that name. A scoped name
+ * is never a path, and a name must be one npm could publish, so it can never climb out of
+ * node_modules ("@x/../../../../tmp/evil").
+ */
 function resolvePresetDir(spec: string, cwd: string, packageRoot: string, source: string): string {
   const asPath = path.resolve(cwd, spec);
-  if (existsSync(asPath) && statSync(asPath).isDirectory()) return asPath;
-  const looksLikePath = spec.startsWith('.') || spec.startsWith('/') || spec.includes(path.sep) && !spec.startsWith('@');
+  const isPath = looksLikePath(spec);
+  if (!spec.startsWith('@') && existsSync(asPath) && statSync(asPath).isDirectory()) return asPath;
+  if (!isPath && (spec.length > 214 || !NPM_NAME.test(spec))) {
+    throw new UsageError(`${source}: ${JSON.stringify(spec)} is not valid: must be ${NPM_NAME_RULE}`);
+  }
   const searched: string[] = [];
-  if (!looksLikePath) {
+  if (!isPath) {
     const bases = [
       ...ancestors(cwd).map((d) => path.join(d, 'node_modules')),
       ...(process.env['NODE_PATH'] ?? '').split(path.delimiter).filter(Boolean),
@@ -104,8 +120,26 @@ function resolvePresetDir(spec: string, cwd: string, packageRoot: string, source
     }
   }
   throw new UsageError(
-    `${source}: ${JSON.stringify(spec)} is not a folder${looksLikePath ? '' : ', nor an installed npm package with a preset.json'}` +
-      (looksLikePath ? ` (looked for ${asPath})` : ` (looked in ${[...new Set(searched)].slice(0, 4).join(', ')}…)`),
+    `${source}: ${JSON.stringify(spec)} is not a folder${isPath ? '' : ', nor an installed npm package with a preset.json'}` +
+      (isPath ? ` (looked for ${asPath})` : ` (looked in ${[...new Set(searched)].slice(0, 4).join(', ')}…)`),
+  );
+}
+
+/**
+ * A preset that the project's own .yo-rc.json names is run like one given by flag: a cloned
+ * repository must not choose code outside it. A path there must stay inside the project (links
+ * resolved); outside it, only an installed npm package (a folder under node_modules/ with a
+ * package.json) is taken. Anything else is refused: give it with --preset to trust it.
+ */
+export function checkStoredPreset(preset: Preset, root: string): void {
+  const real = (dir: string): string => realpathSync(dir);
+  const inside = (dir: string, parent: string): boolean => dir === parent || dir.startsWith(parent + path.sep);
+  const dir = real(preset.dir);
+  if (inside(dir, real(root))) return;
+  if (dir.split(path.sep).includes('node_modules') && existsSync(path.join(dir, 'package.json'))) return;
+  throw new UsageError(
+    `.yo-rc.json preset: ${JSON.stringify(preset.spec)} is ${dir}, outside the project and not an installed npm package: ` +
+      'a preset runs code, so a stored one must live in the project; give it with --preset (or DOCKERGO_PRESET) to trust it',
   );
 }
 
@@ -120,12 +154,7 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
   const file = path.join(dir, 'preset.json');
   const where = `preset ${file}`;
   if (!existsSync(file)) throw new UsageError(`${where}: no such file (a preset folder holds preset.json)`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new UsageError(`${where}: not valid JSON: ${oneLine((error as Error).message)}`);
-  }
+  const json = parseJson(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''), where);
   await checkSchema(json, where);
   const raw = json as {
     description?: string;

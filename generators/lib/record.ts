@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { execaSync } from 'execa';
 
 /** git's blob id: sha1 of "blob <bytes>\0<content>" (a SHA-256 repository is refused by readBlob's `git cat-file`). */
-export function blobId(text: string): string {
-  const body = Buffer.from(text, 'utf8');
+export function blobId(content: Uint8Array | string): string {
+  const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
 }
 
@@ -20,18 +20,18 @@ export function inGitRepo(dir: string): boolean {
   }
 }
 
-/** Writes each text into the repository's object database (`git hash-object -w`); a no-op outside a repository. */
-export function storeBlobs(dir: string, texts: readonly string[]): void {
-  if (texts.length === 0 || !inGitRepo(dir)) return;
-  for (const text of texts) execaSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: text, reject: false });
+/** Has git write each content into the repository's object database (`git hash-object -w`); a no-op outside a repository. */
+export function storeBlobs(dir: string, contents: readonly (Uint8Array | string)[]): void {
+  if (contents.length === 0 || !inGitRepo(dir)) return;
+  for (const input of contents) execaSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input, reject: false });
 }
 
 /** The content of a blob, or undefined when the repository does not hold it (or there is none). */
-export function readBlob(dir: string, id: string): string | undefined {
+export function readBlob(dir: string, id: string): Buffer | undefined {
   if (!/^[0-9a-f]{40}$/.test(id)) return undefined;
   try {
-    const result = execaSync('git', ['cat-file', 'blob', id], { cwd: dir, reject: false, stripFinalNewline: false, encoding: 'utf8' });
-    return result.exitCode === 0 ? String(result.stdout) : undefined;
+    const result = execaSync('git', ['cat-file', 'blob', id], { cwd: dir, reject: false, stripFinalNewline: false, encoding: 'buffer' });
+    return result.exitCode === 0 ? Buffer.from(result.stdout as Uint8Array) : undefined;
   } catch {
     return undefined;
   }

@@ -82,6 +82,8 @@ export interface TemplateData {
   compose: boolean;
   /** The CI workflow written: "none" or "github". */
   ci: Ci;
+  /** Quotes a key or value for YAML (compose.yaml, the workflow, manifests): one helper for every YAML template. */
+  yaml: (value: string | number) => string;
 }
 
 /** What dockergo:docker learns from an existing module, in place of what a new project would have. */
@@ -174,7 +176,22 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     cmd: jsonArray(isService ? configArgs : ['input.txt', 'output.txt']),
     compose: isService && answers.compose && existing?.composeFile === undefined,
     ci: answers.ci,
+    yaml: yamlString,
   };
+}
+
+/**
+ * A YAML double-quoted scalar, for every key and value from outside in a YAML file: `null`,
+ * `on`, `1_000` and `0x10` stay strings, and anything but printable ASCII is an escape.
+ */
+export function yamlString(value: string | number): string {
+  const escaped = [...String(value)].map((c) => {
+    const code = c.codePointAt(0)!;
+    if (c === '"' || c === '\\') return `\\${c}`;
+    if (code >= 0x20 && code < 0x7f) return c;
+    return code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  return `"${escaped.join('')}"`;
 }
 
 /** A Dockerfile exec-form array: JSON, spaced for reading. */

@@ -1,7 +1,7 @@
 // `generator-dockergo update`: which generator made the project, and whether this one may update it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { oneLine, UsageError } from './answers.js';
+import { parseJson, UsageError } from './answers.js';
 
 export type GeneratorName = 'app' | 'docker';
 
@@ -58,12 +58,7 @@ export function readYoRc(dir: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${file}: not valid JSON (${oneLine((error as Error).message)}): fix it, or delete it to start again from flags`);
-  }
+  const json = parseJson(text, file, ': fix it, or delete it to start again from flags');
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`${file}: must be a JSON object`);
   return json as Record<string, unknown>;
 }

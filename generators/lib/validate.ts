@@ -2,7 +2,7 @@
 // answer, answers file, preset) and returns either the normalised value or the rule
 // it broke. Prompts, flags, answers files and presets all call these.
 
-import { LATEST_PATCH, NEWEST_MINOR, OLDEST_MINOR, RELEASES_CHECKED } from './go-releases.js';
+import { LATEST_PATCH, NEWEST_MINOR, OLDEST_MINOR, PRERELEASES, RELEASES_CHECKED } from './go-releases.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; rule: string };
 
@@ -174,7 +174,8 @@ export function checkGoprivate(raw: string): Checked<string> {
 export const CONFIG_RULE =
   'relative paths inside the project, of letters, digits and . _ / -, with no ".." element, no element starting with "-" ' +
   'or over 255 bytes, none that is a file the generator writes, go.work, under bin/ (make clean deletes it), ' +
-  'or a Go build input or output (.go, .s, .c, .h, .syso, .test ...)';
+  'a Go build input or output (.go, .s, .c, .h, .syso, .test ...), ' +
+  'or a file an image engine reads as its own (Dockerfile*, Containerfile*, *.dockerignore, .containerignore)';
 
 export const CONFIG_SECRET_RULE =
   'a path that is not a credential file or under .git/ (config files are copied into the image): ' +
@@ -183,11 +184,20 @@ export const CONFIG_SECRET_RULE =
 // Files the go command reads or writes beside the code: a config file by one of these names
 // would change the build, be compiled, or be deleted by `make clean`.
 const GO_BUILD_FILE = /\.(go|s|S|sx|c|cc|cpp|cxx|h|hh|hpp|hxx|m|f|F|for|f90|swig|swigcxx|syso|test)$/;
+// What BuildKit, buildah and podman read beside the build: another Dockerfile or Containerfile,
+// and the ignore files they prefer to .dockerignore (Dockerfile.dockerignore, .containerignore),
+// which would switch the allow-list off.
+const ENGINE_FILE = /^(?:(?:Dockerfile|Containerfile)(?:\..*)?|.*\.(?:dockerignore|containerignore)|\.containerignore)$/i;
 // Folders and files that hold credentials: never copied into an image.
 const CREDENTIALS = new Set([
   '.git', '.netrc', '_netrc', '.git-credentials', '.ssh', '.gnupg', '.aws', '.docker', '.kube', '.npmrc', '.pypirc', '.pgpass',
   'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519',
 ]);
+
+/** A file or folder name that holds credentials (.netrc, .ssh, id_ed25519, .env, .env.local …). */
+export function isCredentialName(name: string): boolean {
+  return CREDENTIALS.has(name) || /^\.env(\..+)?$/.test(name);
+}
 
 /** Splits repeated and comma-separated values into a clean, de-duplicated list. */
 export function splitList(raw: string | readonly string[] | undefined): string[] {
@@ -202,7 +212,13 @@ export function checkConfigFiles(raw: string | readonly string[], reserved: Read
   for (const file of files) {
     if (file.split('/').some((e) => CREDENTIALS.has(e))) return fail(CONFIG_SECRET_RULE);
     const first = file.split('/')[0]!;
-    const bad = !configPathOk(file) || reserved.has(file) || GO_BUILD_FILE.test(file) || first === 'bin' || /^go\.work(\.sum)?$/.test(file);
+    const bad =
+      !configPathOk(file) ||
+      reserved.has(file) ||
+      GO_BUILD_FILE.test(file) ||
+      ENGINE_FILE.test(file.split('/').at(-1)!) ||
+      first === 'bin' ||
+      /^go\.work(\.sum)?$/.test(file);
     if (bad) return fail(CONFIG_RULE);
   }
   return ok([...new Set(files)]);
@@ -219,11 +235,26 @@ function configPathOk(file: string): boolean {
   return file.split('/').every((e) => e !== '' && e !== '..' && !e.startsWith('-') && Buffer.byteLength(e) <= 255);
 }
 
+/**
+ * A folder name the go command takes as an element of a package's import path: Go's own rule
+ * (golang.org/x/mod/module's import-path check: ASCII letters, digits and - . _ ~ +, no leading
+ * or trailing dot, no Windows reserved or short name), and no leading dash, which the go
+ * command would read as a flag ("invalid input directory name").
+ */
+export function isGoPathElement(element: string): boolean {
+  if (!/^[A-Za-z0-9._~+-]+$/.test(element)) return false;
+  if (element.startsWith('.') || element.startsWith('-') || element.endsWith('.')) return false;
+  const short = element.split('.')[0]!;
+  if (/^(con|prn|aux|nul|com[1-9]|lpt[1-9])$/i.test(short)) return false;
+  const tilde = short.lastIndexOf('~');
+  return !(tilde >= 0 && tilde < short.length - 1 && /^[0-9]+$/.test(short.slice(tilde + 1)));
+}
+
 export const GO_VERSION_RULE =
   `a Go release that exists, as x.y, x.y.z or x.yrcN, from 1.${OLDEST_MINOR} (the generated code uses 1.22 routing ` +
   `patterns) to 1.${NEWEST_MINOR}.${LATEST_PATCH[NEWEST_MINOR]} (the newest this generator knows, as of ${RELEASES_CHECKED})`;
 
-const GO_VERSION_SHAPE = /^1\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*)|(rc|beta)([1-9]))?$/;
+const GO_VERSION_SHAPE = /^1\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*)|(rc|beta)([1-9][0-9]*))?$/;
 
 /** A Go release, checked against the table of releases (go-releases.ts). */
 export function checkGoVersion(raw: string): Checked<string> {
@@ -233,6 +264,8 @@ export function checkGoVersion(raw: string): Checked<string> {
   const latest = LATEST_PATCH[Number(m[1])];
   if (latest === undefined) return fail(GO_VERSION_RULE);
   if (m[2] !== undefined && Number(m[2]) > latest) return fail(GO_VERSION_RULE);
+  // A pre-release exists only as the ones the Go team shipped (1.22rc9 and 1.22beta1 never did).
+  if (m[3] !== undefined && !(PRERELEASES[Number(m[1])] ?? []).includes(`${m[3]}${m[4]}`)) return fail(GO_VERSION_RULE);
   return ok(value);
 }
 

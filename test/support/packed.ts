@@ -40,16 +40,17 @@ export async function removePackedPackage(): Promise<void> {
 /**
  * Runs the bin on bad input and checks what every bad input must give: the exit status (1, or
  * 130 for a cancelled prompt), one stderr line naming the problem, no stack trace, and the tree
- * exactly as it was. Returns that line.
+ * exactly as it was: `watch` (default: cwd), say the project's parent, to see outside it too.
+ * Returns that line.
  */
 export async function expectRefused(
   bin: string,
   cwd: string,
   args: string[],
   line: RegExp,
-  { status = 1, ...options }: Options & { status?: number } = {},
+  { status = 1, watch = cwd, ...options }: Options & { status?: number; watch?: string } = {},
 ): Promise<string> {
-  const before = snapshot(cwd);
+  const before = snapshot(watch);
   const result = await execa(bin, args, { cwd, reject: false, all: true, stdin: 'ignore', ...options } as Options);
   const stderr = String(result.stderr);
   assert.equal(result.exitCode, status, `${args.join(' ')}: exit ${result.exitCode}\n${stderr}\n${String(result.stdout)}`);
@@ -57,7 +58,7 @@ export async function expectRefused(
   assert.match(stderr, /^generator-dockergo: /);
   assert.match(stderr, line);
   assert.doesNotMatch(String(result.stdout), /\bat .*\.js:\d+/);
-  assert.deepEqual(snapshot(cwd), before, 'the tree changed');
+  assert.deepEqual(snapshot(watch), before, 'the tree changed');
   return stderr;
 }
 

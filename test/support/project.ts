@@ -88,8 +88,8 @@ export async function assertCommandReproduces(command: string, dir: string): Pro
 }
 
 /**
- * Everything below dir: each folder, file (content and mode) and link, keyed by relative path.
- * Two equal snapshots mean nothing was created, changed or removed.
+ * Everything below dir: each folder (mode), file (mode and bytes) and link (target), keyed by
+ * relative path. Two equal snapshots mean nothing was created, changed or removed.
  */
 export function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -97,8 +97,9 @@ export function snapshot(dir: string): Record<string, string> {
     const full = path.join(entry.parentPath, entry.name);
     const rel = path.relative(dir, full);
     if (entry.isSymbolicLink()) out[rel] = `link -> ${readlinkSync(full)}`;
-    else if (entry.isDirectory()) out[rel] = 'folder';
-    else out[rel] = `${(statSync(full).mode & 0o7777).toString(8)} ${readFileSync(full, 'utf8')}`;
+    else if (entry.isDirectory()) out[rel] = `folder ${(statSync(full).mode & 0o7777).toString(8)}`;
+    // latin1: one character per byte, so bytes that are not UTF-8 compare exactly.
+    else out[rel] = `${(statSync(full).mode & 0o7777).toString(8)} ${readFileSync(full, 'latin1')}`;
   }
   return out;
 }
