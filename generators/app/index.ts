@@ -42,7 +42,7 @@ export default class AppGenerator extends DockergoGenerator {
 
   configuring(): void {
     if (this.answers.kind === 'service' && isPrivilegedPort(this.answers.port)) {
-      this.log.info(
+      this.notice(
         `port ${this.answers.port} is below 1024: a non-root process (this image runs as 65532) cannot bind it on Kubernetes or rootless engines`,
       );
     }
@@ -69,6 +69,7 @@ export default class AppGenerator extends DockergoGenerator {
   }
 
   end(): void {
+    this.printNotices();
     if (this.updating) return;
     if (this.dryRun) return this.reportDryRun();
     this.storeWritten();

@@ -97,13 +97,13 @@ export default class DockerGenerator extends DockergoGenerator {
       },
     });
     if (this.data.isService && !this.data.healthcheck) {
-      this.log.info(`no HEALTHCHECK: ${this.main.pkg} has no -healthcheck flag for the image to run (Kubernetes probes work without one)`);
+      this.notice(`no HEALTHCHECK: ${this.main.pkg} has no -healthcheck flag for the image to run (Kubernetes probes work without one)`);
     }
     if (this.data.isService && this.answers.compose && this.ownCompose) {
-      this.log.info(`no compose.yaml: the module has ${this.ownCompose}, which docker compose would stop reading`);
+      this.notice(`no compose.yaml: the module has ${this.ownCompose}, which docker compose would stop reading`);
     }
     if (this.data.configFiles.length > 0 && !this.main.configFlag) {
-      this.log.info(`config files are copied to ${this.data.configDir}/ but not passed: ${this.main.pkg} has no -config flag`);
+      this.notice(`config files are copied to ${this.data.configDir}/ but not passed: ${this.main.pkg} has no -config flag`);
     }
   }
 
@@ -122,6 +122,7 @@ export default class DockerGenerator extends DockergoGenerator {
   }
 
   end(): void {
+    this.printNotices();
     if (this.updating) return;
     if (this.dryRun) return this.reportDryRun();
     this.storeWritten();

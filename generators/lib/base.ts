@@ -45,6 +45,8 @@ export abstract class DockergoGenerator extends Generator {
   protected abstract readonly generatorName: GeneratorName;
   /** destination → what this run wrote, for the record and the object database. */
   private written = new Map<string, Buffer>();
+  /** Notes for the user, printed once the run has written its files: a refused run prints its one line alone. */
+  private notes: string[] = [];
   /** Which planned destinations this generator may write (and so may find in its record). */
   private keep: (destination: string) => boolean = () => true;
 
@@ -322,6 +324,16 @@ export abstract class DockergoGenerator extends Generator {
   /** The text a planned file renders to (lib/render.ts), a failing template named relative to its preset (or to ours). */
   private renderText(file: PlannedFile, data: TemplateData): string {
     return renderFile(file, data, templatesRoot, this.preset?.dir ?? templatesRoot);
+  }
+
+  /** A note (say, "no HEALTHCHECK: …"), printed by end() when the run got that far. */
+  protected notice(text: string): void {
+    this.notes.push(text);
+  }
+
+  /** Prints the notes: the first thing each generator's end() does. */
+  protected printNotices(): void {
+    for (const text of this.notes.splice(0)) this.log.info(text);
   }
 
   /** After a dry run: say that nothing was written or run. */

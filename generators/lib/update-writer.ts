@@ -40,7 +40,8 @@ export function checkRecord(value: unknown, could: (destination: string) => bool
 export function refuseUncommitted(root: string, plan: readonly FileUpdate[]): void {
   const files = plan.filter((u) => CHANGES.has(u.fate) && u.fate !== 'added').map((u) => u.destination);
   if (files.length === 0 || !inGitRepo(root)) return;
-  const status = execaSync('git', ['status', '--porcelain', '-z', '--untracked-files=all', '--', ...files], { cwd: root, reject: false });
+  // --no-optional-locks: status must not refresh .git/index, so a refused update changes nothing.
+  const status = execaSync('git', ['--no-optional-locks', 'status', '--porcelain', '-z', '--untracked-files=all', '--', ...files], { cwd: root, reject: false });
   if (status.exitCode !== 0) {
     throw new UsageError(`git status failed, so uncommitted changes cannot be ruled out: ${oneLine(String(status.stderr)) || `exit ${status.exitCode}`}`);
   }
