@@ -10,7 +10,7 @@ import { load } from 'js-yaml';
 import { blobId } from '../generators/lib/record.js';
 import { planUpdate } from '../generators/lib/update-plan.js';
 import { PRERELEASES } from '../generators/lib/go-releases.js';
-import { writeModule } from './support/modules.js';
+import { SERVICE_MAIN, writeModule } from './support/modules.js';
 import { expectRefused, packedPackage } from './support/packed.js';
 import { cleanup, generate, listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
 
@@ -58,25 +58,6 @@ function markingPreset(dir: string, marker: string): string {
   writeFileSync(path.join(dir, 'templates/hello.txt.ejs'), `<% process.getBuiltinModule('fs').writeFileSync(${JSON.stringify(marker)}, 'ran') %>hello\n`);
   return dir;
 }
-
-const SERVICE_MAIN = `package main
-
-import (
-	"flag"
-	"fmt"
-	"net/http"
-)
-
-func main() {
-	healthcheck := flag.Bool("healthcheck", false, "probe")
-	flag.Parse()
-	if *healthcheck {
-		return
-	}
-	http.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	_ = http.ListenAndServe(":8080", nil)
-}
-`;
 
 describe('containment: one writer, never outside the project, never half-written', function () {
   this.timeout(300_000);

@@ -6,7 +6,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type Options } from 'execa';
 import { expectRefused, packedPackage, toolRecorders } from './support/packed.js';
-import { writeModule } from './support/modules.js';
+import { SERVICE_MAIN, writeModule } from './support/modules.js';
 import { cleanup, read, snapshot, tempDir } from './support/project.js';
 
 let bin = '';
@@ -19,25 +19,6 @@ async function run(cwd: string, args: string[], options: Options = {}) {
 function refused(cwd: string, args: string[], line: RegExp, options: Options & { status?: number } = {}): Promise<string> {
   return expectRefused(bin, cwd, args, line, options);
 }
-
-const SERVICE_MAIN = `package main
-
-import (
-	"flag"
-	"fmt"
-	"net/http"
-)
-
-func main() {
-	healthcheck := flag.Bool("healthcheck", false, "probe")
-	flag.Parse()
-	if *healthcheck {
-		return
-	}
-	http.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	_ = http.ListenAndServe(":8080", nil)
-}
-`;
 
 describe('hardening: the packed bin at the edges', function () {
   this.timeout(300_000);

@@ -5,6 +5,26 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { listFiles, tempDir } from './project.js';
 
+/** A main package that serves HTTP and has a -healthcheck flag, as dockergo:docker looks for. */
+export const SERVICE_MAIN = `package main
+
+import (
+	"flag"
+	"fmt"
+	"net/http"
+)
+
+func main() {
+	healthcheck := flag.Bool("healthcheck", false, "probe")
+	flag.Parse()
+	if *healthcheck {
+		return
+	}
+	http.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	_ = http.ListenAndServe(":8080", nil)
+}
+`;
+
 /** A module of the given files in a new temporary folder. */
 export function writeModule(files: Record<string, string>): string {
   const dir = tempDir('module-');
