@@ -12,7 +12,7 @@ import { planUpdate } from '../generators/lib/update-plan.js';
 import { PRERELEASES } from '../generators/lib/go-releases.js';
 import { SERVICE_MAIN, writeModule } from './support/modules.js';
 import { expectRefused, packedPackage } from './support/packed.js';
-import { cleanup, generate, listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
+import { cleanup, listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
 
 const NOBODY = 65534;
 const GIT_ENV = { GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
@@ -272,15 +272,19 @@ describe('containment: one writer, never outside the project, never half-written
   });
 
   it('8. YAML keys and values are quoted: --name null, true, on, yes, 1, 1.5, 0x10 and 1_000 stay strings in compose.yaml', async () => {
+    const parent = tempDir('contain-');
     for (const name of ['null', 'true', 'on', 'yes', '1', '1.5', '0x10', '1_000']) {
-      const { dir } = await generate({ module: `example.com/acme/${name.replace(/[._]/g, '-')}`, name });
-      const compose = load(read(dir, 'compose.yaml')) as { name: unknown; services: Record<string, unknown> };
+      const folder = `p-${name.replace(/[._]/g, '-')}`;
+      const made = await run(parent, ['--yes', '--skip-install', '--module', `example.com/acme/${folder}`, '--name', name, '--go-version', '1.26.8', folder]);
+      assert.equal(made.exitCode, 0, made.all);
+      const text = read(path.join(parent, folder), 'compose.yaml');
+      const compose = load(text) as { name: unknown; services: Record<string, unknown> };
       assert.strictEqual(compose.name, name);
       assert.deepEqual(Object.keys(compose.services), [name]);
       // YAML 1.1 readers (on, yes) too: the key is double-quoted in the text itself.
-      assert.match(read(dir, 'compose.yaml'), new RegExp(`^  "${name.replace('.', '\\.')}":$`, 'm'));
-      cleanup(dir);
+      assert.match(text, new RegExp(`^  "${name.replace('.', '\\.')}":$`, 'm'));
     }
+    cleanup(parent);
   });
 
   it('9. pre-release Go versions are checked against the releases: --go-version 1.22rc9 and 1.22beta1 are refused', async () => {

@@ -35,14 +35,18 @@ function realPlan(answers: Answers): TreePlan {
   return { files: [...files, { destination: '.yo-rc.json', bytes: `${JSON.stringify({ 'generator-dockergo': { port: answers.port } }, null, 2)}\n` }] };
 }
 
-/** The system's calls, counted; the nth (1-based) fails with EIO, the others go through. */
-function failingAt(n: number): WriteOps & { calls: number } {
+/**
+ * The system's calls, counted; the nth (1-based) fails with EIO, the others go through. With
+ * `late`, a failing create fails after making its file (a write error past the open).
+ */
+function failingAt(n: number, late = false): WriteOps & { calls: number } {
   const ops = { calls: 0 } as WriteOps & { calls: number };
   for (const [name, call] of Object.entries(systemOps) as [keyof WriteOps, (...a: unknown[]) => void][]) {
     (ops as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       ops.calls++;
-      if (ops.calls === n) throw Object.assign(new Error(`injected failure of ${name}`), { code: 'EIO' });
-      return call(...args);
+      if (ops.calls !== n) return call(...args);
+      if (late && name === 'create') call(...args);
+      throw Object.assign(new Error(`injected failure of ${name}`), { code: 'EIO' });
     };
   }
   return ops;
@@ -132,11 +136,13 @@ describe('the one writer', () => {
       assert.ok(clean.calls > 2 * plan.files.length, `${clean.calls} calls`);
       cleanup(parent);
       for (let n = 1; n <= clean.calls; n++) {
-        const dir = tempDir('writer-');
-        const message = refusal(() => writeTree(path.join(dir, 'p'), plan, failingAt(n)));
-        assert.match(message, /^cannot (write \S+|make the project folder .*): input\/output error$/, `call ${n}`);
-        assert.deepEqual(snapshot(dir), {}, `call ${n}: ${message}`);
-        cleanup(dir);
+        for (const late of [false, true]) {
+          const dir = tempDir('writer-');
+          const message = refusal(() => writeTree(path.join(dir, 'p'), plan, failingAt(n, late)));
+          assert.match(message, /^cannot (write \S+|make the project folder .*): input\/output error$/, `call ${n}`);
+          assert.deepEqual(snapshot(dir), {}, `call ${n}${late ? ' (late)' : ''}: ${message}`);
+          cleanup(dir);
+        }
       }
     });
 
@@ -153,13 +159,15 @@ describe('the one writer', () => {
       assert.throws(() => read(probe, 'compose.yaml'));
       cleanup(probe);
       for (let n = 1; n <= counted.calls; n++) {
-        const dir = tempDir('writer-');
-        writeTree(dir, old);
-        const before = snapshot(dir);
-        const message = refusal(() => writeTree(dir, change, failingAt(n)));
-        assert.match(message, /^cannot (write|remove) \S+: input\/output error$/, `call ${n}`);
-        assert.deepEqual(snapshot(dir), before, `call ${n}: ${message}`);
-        cleanup(dir);
+        for (const late of [false, true]) {
+          const dir = tempDir('writer-');
+          writeTree(dir, old);
+          const before = snapshot(dir);
+          const message = refusal(() => writeTree(dir, change, failingAt(n, late)));
+          assert.match(message, /^cannot (write|remove) \S+: input\/output error$/, `call ${n}`);
+          assert.deepEqual(snapshot(dir), before, `call ${n}${late ? ' (late)' : ''}: ${message}`);
+          cleanup(dir);
+        }
       }
     });
 

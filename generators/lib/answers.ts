@@ -68,11 +68,13 @@ export const MAX_JSON_DEPTH = 64;
  * whatever walks them next).
  */
 export function parseJson(text: string, where: string, fix = ''): unknown {
+  // `fix`, when given, follows the parser's message: ": fix it, or delete it …".
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${where}: not valid JSON${fix ? '' : ':'} ${fix ? `(${oneLine((error as Error).message)})${fix}` : oneLine((error as Error).message)}`);
+    const why = oneLine((error as Error).message);
+    throw new UsageError(fix ? `${where}: not valid JSON (${why})${fix}` : `${where}: not valid JSON: ${why}`);
   }
   // Walked with a stack of its own, not by recursion.
   const pending: [unknown, number][] = [[json, 1]];

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { checkInputs, completeAnswers, readAllStdin, readAnswersFile, toRaw, UsageError, type RawInputs } from './answers.js';
 import { filesBelow, withOverlays, type PlannedFile } from './files.js';
-import { checkFolder, checkPlan } from './plan.js';
+import { checkFolder, checkPlan } from './write/plan.js';
 import { blobId, readBlob, storeBlobs } from './record.js';
 import { renderFile } from './render.js';
 import { planUpdate, type RenderedFile } from './update-plan.js';
@@ -281,7 +281,7 @@ export abstract class DockergoGenerator extends Generator {
     const plan = planUpdate({
       rendered,
       record,
-      read: (file) => readProjectFile(this.root, file, record[file] ? `.yo-rc.json files: ${file}` : file),
+      read: (file) => readProjectFile(this.root, file),
       base: (id) => readBlob(this.root, id),
     });
     refuseUncommitted(this.root, plan);

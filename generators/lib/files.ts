@@ -2,7 +2,7 @@
 // destination; a preset overlay replaces a template by putting a file at the same path.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { PlannedPath } from './plan.js';
+import type { PlannedPath } from './write/plan.js';
 import type { TemplateData } from './template-data.js';
 
 export interface PlannedFile extends PlannedPath {

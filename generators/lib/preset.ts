@@ -86,7 +86,7 @@ export function presetSchema(): Record<string, unknown> {
 
 /** npm's package-name grammar (validate-npm-package-name, for new packages): [@scope/]name, lowercase, URL-safe, no leading "." or "_". */
 const NPM_NAME = /^(?:@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/;
-export const NPM_NAME_RULE = 'a folder, or an npm package name ([@scope/]name: lowercase letters, digits and - . _ ~, not starting with . or _, at most 214 characters)';
+const NPM_NAME_RULE = 'a folder, or an npm package name ([@scope/]name: lowercase letters, digits and - . _ ~, not starting with . or _, at most 214 characters)';
 
 /** A spec written as a path: it starts with "." or "/" (or holds a "/" and is no scoped package name). */
 function looksLikePath(spec: string): boolean {

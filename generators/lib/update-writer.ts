@@ -12,8 +12,8 @@ import { contained, pathRule } from './write/contain.js';
 import type { TreePlan } from './write/tree.js';
 
 /** A file in the project now (never through a link), or undefined when there is none. */
-export function readProjectFile(root: string, file: string, what = file): Buffer | undefined {
-  return contained(root, file, what).kind === 'file' ? readFileSync(path.join(root, file)) : undefined;
+export function readProjectFile(root: string, file: string): Buffer | undefined {
+  return contained(root, file).kind === 'file' ? readFileSync(path.join(root, file)) : undefined;
 }
 
 /**

@@ -12,7 +12,10 @@ import type { TreeFile, TreePlan } from './tree.js';
 export interface CommitEnvironment {
   adapter: unknown;
   conflicterOptions?: Record<string, unknown>;
-  sharedFs: { pipeline(options: { filter: (file: MemFsEditorFile) => boolean }, ...transforms: unknown[]): Promise<void> };
+  sharedFs: {
+    all(): MemFsEditorFile[];
+    pipeline(options: { filter: (file: MemFsEditorFile) => boolean }, ...transforms: unknown[]): Promise<void>;
+  };
 }
 
 /** What a pending mem-fs file asks of the disk, added to plan (destinations relative to root). */
@@ -33,16 +36,7 @@ function addTo(plan: { files: TreeFile[]; deletions: string[] }, root: string, f
  */
 export async function decideCommit(env: CommitEnvironment, root: string, check: (plan: TreePlan) => void): Promise<TreePlan> {
   const pending = { files: [] as TreeFile[], deletions: [] as string[] };
-  await env.sharedFs.pipeline(
-    { filter: (file) => isFilePending(file) },
-    new Transform({
-      objectMode: true,
-      transform(file: MemFsEditorFile, _encoding, done) {
-        addTo(pending, root, file);
-        done(null, file);
-      },
-    }),
-  );
+  for (const file of env.sharedFs.all()) if (isFilePending(file)) addTo(pending, root, file);
   check(pending);
   const plan = { files: [] as TreeFile[], deletions: [] as string[] };
   const collect = new Transform({

@@ -201,8 +201,8 @@ function temporaryBeside(target: string): string {
 /** Puts bytes at target through a temporary file and a rename; the temporary file never outlives a failure. */
 function place(target: string, bytes: Uint8Array, mode: number | undefined, owner: { uid: number; gid: number } | undefined, ops: WriteOps): void {
   const temporary = temporaryBeside(target);
-  ops.create(temporary, bytes, 0o666);
   try {
+    ops.create(temporary, bytes, 0o666);
     if (mode !== undefined) ops.chmod(temporary, mode);
     // As root, a replaced file keeps its owner: the project stays its user's.
     if (owner && process.getuid?.() === 0) ops.chown(temporary, owner.uid, owner.gid);
@@ -211,7 +211,7 @@ function place(target: string, bytes: Uint8Array, mode: number | undefined, owne
     try {
       ops.unlink(temporary);
     } catch {
-      // It may be gone already (the rename happened).
+      // Never made (create failed before open), or gone already (the rename happened).
     }
     throw error;
   }

@@ -2,8 +2,8 @@
 // the disk before the first byte is written, so bad input can never half-write a project.
 import { existsSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from './answers.js';
-import { contained } from './write/contain.js';
+import { UsageError } from '../answers.js';
+import { contained } from './contain.js';
 
 /** Linux's limits: NAME_MAX for one path element, PATH_MAX for a whole path. */
 export const NAME_MAX = 255;
