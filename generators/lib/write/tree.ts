@@ -8,7 +8,7 @@
 //   3. writes each file to a temporary file beside it and renames it into place, .yo-rc.json
 //      last; if any step fails, it puts back what it had already replaced, removed or made,
 //      and the error is one line: "cannot write compose.yaml: permission denied".
-import { accessSync, closeSync, constants, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync, chmodSync, chownSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, closeSync, constants, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { UsageError } from '../answers.js';
@@ -68,8 +68,8 @@ interface Step {
   /** For a write: the new bytes and the mode to give them (undefined: the umask's). */
   bytes?: Uint8Array;
   mode?: number;
-  /** What is there now, to put back. */
-  old?: { bytes: Buffer; mode: number; uid: number; gid: number };
+  /** What is there now (lstat): its bytes are saved just before it is replaced or removed, to put back. */
+  existing?: Stats;
   /** Folders to make first, outermost first. */
   folders: string[];
 }
@@ -153,8 +153,8 @@ function prepare(root: string, plan: TreePlan): Step[] {
       ...(file.mode !== undefined ? { mode: file.mode } : {}),
     };
     if (found.kind === 'file') {
-      step.old = { bytes: readFileSync(target), mode: found.stat.mode & 0o7777, uid: found.stat.uid, gid: found.stat.gid };
-      step.mode ??= step.old.mode;
+      step.existing = found.stat;
+      step.mode ??= found.stat.mode & 0o7777;
     }
     checkWritable(root, step);
     return step;
@@ -164,8 +164,7 @@ function prepare(root: string, plan: TreePlan): Step[] {
     once(destination);
     const found = contained(root, destination);
     if (found.kind === 'none') continue;
-    const step: Step = { verb: 'remove', destination, target: path.join(root, destination), folders: [] };
-    step.old = { bytes: readFileSync(step.target), mode: found.stat.mode & 0o7777, uid: found.stat.uid, gid: found.stat.gid };
+    const step: Step = { verb: 'remove', destination, target: path.join(root, destination), folders: [], existing: found.stat };
     checkWritable(root, step);
     deletions.push(step);
   }
@@ -173,14 +172,17 @@ function prepare(root: string, plan: TreePlan): Step[] {
   return [...writes.filter((s) => s.destination !== LAST), ...deletions, ...last];
 }
 
-/** The file itself (read-only, immutable) and the folder its temporary file and rename need. */
+/**
+ * The file itself (read-only, immutable; readable, since its bytes are saved to put back) and the
+ * folder its temporary file and rename need.
+ */
 function checkWritable(root: string, step: Step): void {
   const fail = (what: string, error: unknown): never => {
     throw new UsageError(`cannot ${step.verb} ${step.destination}: ${what}${reason(error)}`);
   };
-  if (step.old) {
+  if (step.existing) {
     try {
-      accessSync(step.target, constants.W_OK);
+      accessSync(step.target, constants.R_OK | constants.W_OK);
     } catch (error) {
       fail('', error);
     }
@@ -223,7 +225,8 @@ function run(step: Step, ops: WriteOps, undo: (() => void)[]): void {
     ops.mkdir(dir);
     undo.push(() => ops.rmdir(dir));
   }
-  const old = step.old;
+  // What is there now, read as late as possible (checkTree never reads it): the bytes to put back.
+  const old = step.existing && { bytes: readFileSync(step.target), mode: step.existing.mode & 0o7777, uid: step.existing.uid, gid: step.existing.gid };
   if (step.verb === 'remove') {
     ops.unlink(step.target);
     undo.push(() => place(step.target, old!.bytes, old!.mode, old, ops));
