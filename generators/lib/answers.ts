@@ -3,15 +3,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { INPUTS, type Answers, type DefaultContext, type InputName, type InputSpec } from './inputs.js';
 
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
 /**
  * Control characters as escapes ("\\n", "\\x1b", "\\u009b"), so that an error line is one line and
  * no input can drive the terminal it is printed on.
  */
 export function escapeControls(text: string): string {
   return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => {
-    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     const code = c.codePointAt(0)!;
-    return named[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+    return NAMED_ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
   });
 }
 

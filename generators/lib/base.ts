@@ -47,8 +47,6 @@ export abstract class DockergoGenerator extends Generator {
   private written = new Map<string, Buffer>();
   /** Notes for the user, printed once the run has written its files: a refused run prints its one line alone. */
   private notes: string[] = [];
-  /** Which planned destinations this generator may write (and so may find in its record). */
-  private keep: (destination: string) => boolean = () => true;
 
   constructor(args: string[], options: Generator['options']) {
     // Yeoman reads .yo-rc.json while constructing: a broken one must be one line, not a stack.
@@ -234,9 +232,9 @@ export abstract class DockergoGenerator extends Generator {
     const files = (
       this.preset ? withOverlays(plan, path.join(this.preset.dir, 'templates'), this.preset.overlays, new Set(filesBelow(templatesRoot))) : plan
     ).filter(keep);
-    this.keep = (destination) => keep({ template: '', destination });
     checkPlan(this.root, [...files, { destination: '.yo-rc.json' }]);
-    if (this.updating) return this.update(files, data, store, omit);
+    // The record may name only files this generator writes: the same filter as the plan's.
+    if (this.updating) return this.update(files, data, store, omit, (destination) => keep({ template: '', destination }));
     const newYoRc = !existsSync(this.target('.yo-rc.json'));
     const clashes: string[] = [];
     for (const file of files) {
@@ -266,10 +264,16 @@ export abstract class DockergoGenerator extends Generator {
    * removed…), refuses when a file it would change has uncommitted edits, then writes the files
    * and the new record itself: Yeoman's conflict questions have nothing left to decide.
    */
-  private update(files: PlannedFile[], data: TemplateData, store: Record<string, unknown>, omit: readonly string[]): void {
+  private update(
+    files: PlannedFile[],
+    data: TemplateData,
+    store: Record<string, unknown>,
+    omit: readonly string[],
+    writes: (destination: string) => boolean,
+  ): void {
     const stored = this.stored();
     // The record is input like any other: a forged key must never name a file to delete or overwrite.
-    const record = checkRecord(stored['files'], this.keep);
+    const record = checkRecord(stored['files'], writes);
     const rendered: (RenderedFile & { recorded: boolean })[] = files
       .filter((f) => !(f.keepExisting && existsSync(this.target(f.destination))))
       .map((f) => ({
@@ -310,7 +314,9 @@ export abstract class DockergoGenerator extends Generator {
    */
   private async commit(): Promise<void> {
     await this.step(async () => {
-      const tree = await decideCommit(this.env as unknown as CommitEnvironment, this.root, (plan) => this.dryRun || checkTree(this.root, plan));
+      const tree = await decideCommit(this.env as unknown as CommitEnvironment, this.root, (plan) => {
+        if (!this.dryRun) checkTree(this.root, plan);
+      });
       if (this.dryRun || (tree.files.length === 0 && (tree.deletions ?? []).length === 0)) return;
       // The writer makes a new project folder too (and removes it again if a write fails).
       writeTree(this.root, tree);

@@ -132,10 +132,9 @@ function resolvePresetDir(spec: string, cwd: string, packageRoot: string, source
  * package.json) is taken. Anything else is refused: give it with --preset to trust it.
  */
 export function checkStoredPreset(preset: Preset, root: string): void {
-  const real = (dir: string): string => realpathSync(dir);
-  const inside = (dir: string, parent: string): boolean => dir === parent || dir.startsWith(parent + path.sep);
-  const dir = real(preset.dir);
-  if (inside(dir, real(root))) return;
+  const dir = realpathSync(preset.dir);
+  const project = realpathSync(root);
+  if (dir === project || dir.startsWith(project + path.sep)) return;
   if (dir.split(path.sep).includes('node_modules') && existsSync(path.join(dir, 'package.json'))) return;
   throw new UsageError(
     `.yo-rc.json preset: ${JSON.stringify(preset.spec)} is ${dir}, outside the project and not an installed npm package: ` +
