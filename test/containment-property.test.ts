@@ -13,11 +13,10 @@ import fc from 'fast-check';
 import { blobId } from '../generators/lib/record.js';
 import { packedPackage } from './support/packed.js';
 import { cleanup, snapshot, tempDir } from './support/project.js';
+import { asNobody, GIT_ENV, NOBODY } from './support/users.js';
 
 const FIXED_SEED = 20261201;
 const FRESH_SEED = process.env['DOCKERGO_SEED'] ? Number(process.env['DOCKERGO_SEED']) : Date.now() % 2 ** 31;
-const NOBODY = 65534;
-const GIT_ENV = { GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
 
 type Scenario = 'fresh' | 'rerun' | 'docker' | 'update';
 type Mutation =
@@ -81,14 +80,10 @@ describe('containment property: hostile trees through every kind of run, through
   });
 
   /** As the unprivileged user, with a HOME (git, the go cache) that is not watched. */
-  const asNobody = (home: string, cwd: string, command: string, args: string[], reject = true) =>
-    execa('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'env', `HOME=${home}`, `GOCACHE=${home}/cache`, `GOPATH=${home}/go`, 'GOFLAGS=-modcacherw', command, ...args], {
-      cwd,
-      env: GIT_ENV,
-      reject,
-      all: true,
-      stdin: 'ignore',
-    });
+  const runAsNobody = (home: string, cwd: string, command: string, args: string[], reject = true) => {
+    const [setpriv, argv] = asNobody([command, ...args], { HOME: home, GOCACHE: `${home}/cache`, GOPATH: `${home}/go`, GOFLAGS: '-modcacherw' });
+    return execa(setpriv, argv, { cwd, env: GIT_ENV, reject, all: true, stdin: 'ignore' });
+  };
 
   async function prepare(c: Case, parent: string, home: string): Promise<{ project: string; immutable: string[] }> {
     const project = path.join(parent, 'p');
@@ -102,13 +97,13 @@ describe('containment property: hostile trees through every kind of run, through
       writeFileSync(path.join(project, 'go.mod'), 'module example.com/p\n\ngo 1.26\n');
       writeFileSync(path.join(project, 'main.go'), MAIN);
       await execa('chown', ['-R', `${NOBODY}:${NOBODY}`, project]);
-      await asNobody(home, project, bin, ['docker', '--yes', '--ci', c.ci]);
+      await runAsNobody(home, project, bin, ['docker', '--yes', '--ci', c.ci]);
     }
     if (c.scenario === 'rerun' || c.scenario === 'update') {
-      await asNobody(home, parent, bin, ['--yes', '--skip-install', '--module', 'example.com/a/p', '--go-version', '1.26.8', ...flags(c), 'p']);
+      await runAsNobody(home, parent, bin, ['--yes', '--skip-install', '--module', 'example.com/a/p', '--go-version', '1.26.8', ...flags(c), 'p']);
     }
     if (c.scenario !== 'fresh') {
-      for (const step of [['init', '--quiet'], ['add', '-A'], ['commit', '--quiet', '-m', 'made']]) await asNobody(home, project, 'git', step);
+      for (const step of [['init', '--quiet'], ['add', '-A'], ['commit', '--quiet', '-m', 'made']]) await runAsNobody(home, project, 'git', step);
     }
     await execa('chown', ['-R', `${NOBODY}:${NOBODY}`, parent]);
     const planned = plannedPaths(c);
@@ -205,7 +200,7 @@ describe('containment property: hostile trees through every kind of run, through
             immutable.push(...prepared.immutable);
             const before = split(parent);
             const { cwd, args } = runArgs(c);
-            const result = await asNobody(home, cwd === 'parent' ? parent : prepared.project, bin, args, false);
+            const result = await runAsNobody(home, cwd === 'parent' ? parent : prepared.project, bin, args, false);
             const after = split(parent);
             runs++;
             const stderr = String(result.stderr);

@@ -13,9 +13,8 @@ import { PRERELEASES } from '../generators/lib/go-releases.js';
 import { SERVICE_MAIN, writeModule } from './support/modules.js';
 import { expectRefused, packedPackage } from './support/packed.js';
 import { cleanup, listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
+import { asNobody, GIT_ENV, NOBODY } from './support/users.js';
 
-const NOBODY = 65534;
-const GIT_ENV = { GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
 
 let bin = '';
 
@@ -46,9 +45,9 @@ function editYoRc(dir: string, edit: (ours: Record<string, any>) => void): void 
   writeFileSync(file, `${JSON.stringify(yoRc, null, 2)}\n`);
 }
 
-/** The bin as an unprivileged user (root passes every permission check), HOME in a folder of its own. */
-function asNobody(home: string, args: string[]): [string, string[]] {
-  return ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'env', `HOME=${home}`, ...Object.entries(GIT_ENV).map(([k, v]) => `${k}=${v}`), bin, ...args]];
+/** The bin as the unprivileged user, HOME in a folder of its own. */
+function binAsNobody(home: string, args: string[]): [string, string[]] {
+  return asNobody([bin, ...args], { HOME: home, ...GIT_ENV });
 }
 
 /** A preset folder whose one overlay, when rendered, writes `marker`: proof that its code ran. */
@@ -147,16 +146,17 @@ describe('containment: one writer, never outside the project, never half-written
     const home = path.join(parent, 'home');
     mkdirSync(home);
     await execa('chown', ['-R', `${NOBODY}:${NOBODY}`, parent]);
-    const [command, args] = asNobody(home, ['--yes', '--skip-install', '--module', 'example.com/acme/svc', '--go-version', '1.26.8', 'svc']);
-    await execa(command, args, { cwd: parent });
+    const make = binAsNobody(home, ['--yes', '--skip-install', '--module', 'example.com/acme/svc', '--go-version', '1.26.8', 'svc']);
+    await execa(make[0], make[1], { cwd: parent });
     const dir = path.join(parent, 'svc');
     for (const step of [['init', '--quiet'], ['add', '-A'], ['commit', '--quiet', '-m', 'generated']]) {
-      await execa('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'env', `HOME=${home}`, 'git', ...step], { cwd: dir, env: GIT_ENV });
+      const [command, args] = asNobody(['git', ...step], { HOME: home });
+      await execa(command, args, { cwd: dir, env: GIT_ENV });
     }
     chmodSync(path.join(dir, 'compose.yaml'), 0o444);
-    const rerun = asNobody(home, ['--yes', '--skip-install', '--force', '--port', '9090']);
+    const rerun = binAsNobody(home, ['--yes', '--skip-install', '--force', '--port', '9090']);
     await expectRefused(rerun[0], dir, rerun[1], /^generator-dockergo: cannot write compose\.yaml: permission denied$/, { watch: parent });
-    const update = asNobody(home, ['update', '--port', '9090']);
+    const update = binAsNobody(home, ['update', '--port', '9090']);
     await expectRefused(update[0], dir, update[1], /^generator-dockergo: cannot write compose\.yaml: permission denied$/, { watch: parent });
     // A folder the user cannot write: the new file's temporary file could not be made there.
     chmodSync(path.join(dir, 'compose.yaml'), 0o644);

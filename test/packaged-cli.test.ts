@@ -8,8 +8,8 @@ import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
 import { shopModule } from './support/modules.js';
 import { packedPackage, toolRecorders } from './support/packed.js';
 import { cleanup, listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
+import { asNobody, NOBODY } from './support/users.js';
 
-const NOBODY = 65534;
 
 describe('the packed package', function () {
   this.timeout(300_000);
@@ -161,8 +161,8 @@ describe('the packed package', function () {
     const yo = async (cwd: string, args: string[]) => {
       const command = [process.execPath, path.join(prefix, 'node_modules/yo/lib/cli.js'), ...args];
       const env = { HOME: home, NODE_PATH: path.join(prefix, 'node_modules'), NO_UPDATE_NOTIFIER: '1', CI: 'true' };
-      const argv = asRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...command] : command;
-      const run = await execa(argv[0]!, argv.slice(1), { cwd, env, reject: false, all: true });
+      const [file, argv] = asRoot ? asNobody(command) : [command[0]!, command.slice(1)];
+      const run = await execa(file, argv, { cwd, env, reject: false, all: true });
       assert.equal(run.exitCode, 0, run.all);
     };
     await yo(out, ['dockergo', '--yes', '--skip-install', '--module', 'example.com/e2e/viayo', '--base', 'scratch']);

@@ -9,10 +9,10 @@ import { goSources, shopModule } from './support/modules.js';
 import { expectRefused, packedPackage } from './support/packed.js';
 import { cleanup, listFiles, read, snapshot, tempDir } from './support/project.js';
 import { freePort, waitForHttp } from './support/service.js';
+import { GIT_ENV } from './support/users.js';
 import { basesOf, logOnce } from './support/variants.js';
 
 const CONFLICT_EXIT = 3;
-const GIT_ENV = { GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
 const DIGEST_V1 = `sha256:${'1'.repeat(64)}`;
 const DIGEST_V2 = `sha256:${'2'.repeat(64)}`;
 
