@@ -63,6 +63,12 @@ describe('docker compose on compose.yaml (Compose v5, Docker Engine 29)', functi
     assert.deepEqual(inspect.HostConfig.PortBindings[`${port}/tcp`], [{ HostIp: '127.0.0.1', HostPort: String(port) }]);
     // Its config file is the image's, passed with -config.
     assert.deepEqual(inspect.Config.Cmd, ['-config', `/etc/${name}/app.yaml`]);
+    // The working folder is a volume the program's user can write, though the root is read-only.
+    assert.deepEqual(inspect.Mounts.filter((m: { Destination: string }) => m.Destination === '/data').map((m: { Type: string }) => m.Type), ['volume']);
+    const write = await compose(['exec', '-T', name, 'sh', '-c', 'echo kept > /data/probe && cat /data/probe']);
+    assert.equal(write.stdout.trim(), 'kept', write.all);
+    const control = await compose(['exec', '-T', name, 'sh', '-c', 'echo x > /etc/probe']);
+    assert.notEqual(control.exitCode, 0, 'the root is writable');
   });
 
   it('docker compose watch: a .go edit is rebuilt and served; a README edit is not', async () => {

@@ -78,6 +78,17 @@ async function ok<R extends Ran>(result: PromiseLike<R>, what: string): Promise<
 }
 
 const imageOf = (p: Project): string => `${p.name}:${VERSION}`;
+
+/** The numeric owner ("uid/gid") of a path in an image's file system, as `docker export` writes it. */
+async function ownerInImage(ref: string, entry: string): Promise<string | undefined> {
+  const id = (await ok(cli(['create', ref, 'x']), 'create')).stdout.trim();
+  try {
+    const list = await execa('sh', ['-c', '"$1" export "$2" | tar -tv --numeric-owner', 'sh', engine.cli, id], { env: engine.env() });
+    return list.stdout.split('\n').map((l) => l.split(/\s+/)).find((f) => f.at(-1) === entry)?.[1];
+  } finally {
+    await cli(['rm', id]);
+  }
+}
 const exists = async (ref: string): Promise<boolean> => (await cli(['image', 'inspect', ref])).exitCode === 0;
 const baseArgFlags = (p: Project): string[] => Object.entries(p.baseArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
 
@@ -162,6 +173,9 @@ function projectSuite(label: string, get: () => Project, engineName: EngineName)
       const [info] = JSON.parse(inspect.stdout);
       assert.equal(info.Config.User, '65532:65532');
       assert.equal(info.Config.Labels['org.opencontainers.image.version'], VERSION);
+      // The working folder is the user's, on every base (scratch has no mkdir): a program can write beside itself.
+      assert.equal(info.Config.WorkingDir, '/data');
+      assert.equal(await ownerInImage(imageOf(p), 'data/'), '65532/65532');
       // docker keeps it in Config, podman at the top level.
       if (p.kind === 'service') assert.deepEqual((info.Config.Healthcheck ?? info.Healthcheck)?.Test?.[0], 'CMD', 'HEALTHCHECK is missing');
     });

@@ -23,7 +23,7 @@ describe('dockergo:app on flags', () => {
     const { files, ...stored } = JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'];
     assert.deepEqual(stored, {
       module: 'example.com/acme/hello', name: 'hello', kind: 'service', port: 8080, base: 'alpine', layout: 'flat',
-      goproxy: 'https://proxy.golang.org,direct', goprivate: '', config: [], goVersion: '1.26.8', compose: true, ci: 'none',
+      goproxy: 'https://proxy.golang.org,direct', goprivate: '', config: [], args: '', goVersion: '1.26.8', compose: true, ci: 'none',
       generator: 'app', generatorVersion: '0.1.0',
     });
     // The merge base for `update`: each written file's git blob id.

@@ -2,7 +2,7 @@
 // test here that failed before its fix. Bad input must end in one line on stderr, exit 1 (130
 // for a cancelled prompt), and leave the tree exactly as it was.
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type Options } from 'execa';
 import { expectRefused, packedPackage, toolRecorders } from './support/packed.js';
@@ -129,7 +129,7 @@ describe('hardening: the packed bin at the edges', function () {
 
     it('a program that needs cgo, in its own files or in a package it imports', async () => {
       const own = writeModule({ 'go.mod': 'module example.com/c\n\ngo 1.26\n', 'main.go': 'package main\n\n// #include "x.h"\nimport "C"\n\nfunc main() {}\n', 'x.h': '' });
-      await refused(own, ['docker', '--yes'], /\. needs cgo \(main\.go imports "C"\).*\/\/go:build !cgo/);
+      await refused(own, ['docker', '--yes'], /\. needs cgo: main\.go imports "C".*\/\/go:build !cgo/);
       const dep = writeModule({
         'go.mod': 'module example.com/c\n\ngo 1.26\n',
         'main.go': 'package main\n\nimport _ "example.com/c/native"\n\nfunc main() {}\n',
@@ -137,9 +137,54 @@ describe('hardening: the packed bin at the edges', function () {
         'native/n.h': '',
         'native/n.c': 'int n(void) { return 1; }\n',
       });
-      await refused(dep, ['docker', '--yes'], /needs cgo \(it imports example\.com\/c\/native, which has only cgo files\)/);
+      await refused(dep, ['docker', '--yes'], /needs cgo: it imports example\.com\/c\/native, which has only cgo files/);
       cleanup(own);
       cleanup(dep);
+    });
+
+    it('a dependency with cgo files, even one with a stub that compiles without them', async () => {
+      // go-sqlite3's shape: with cgo off its stub builds, so only its cgo files tell.
+      const dir = writeModule({
+        'go.mod': 'module example.com/db\n\ngo 1.26\n\nrequire example.com/sqlite v0.0.0\n\nreplace example.com/sqlite => ./third_party/sqlite\n',
+        'main.go': 'package main\n\nimport "example.com/sqlite"\n\nfunc main() { sqlite.Open() }\n',
+        'third_party/sqlite/go.mod': 'module example.com/sqlite\n\ngo 1.26\n',
+        'third_party/sqlite/sqlite.go': 'package sqlite\n\n// #include "s.h"\nimport "C"\n\n// Open opens.\nfunc Open() {}\n',
+        'third_party/sqlite/stub.go': '//go:build !cgo\n\npackage sqlite\n\n// Open fails: built without cgo.\nfunc Open() { panic("requires cgo") }\n',
+        'third_party/sqlite/s.h': '',
+      });
+      await refused(dir, ['docker', '--yes', '--kind', 'cli'], /: \. needs cgo: it imports example\.com\/sqlite \(example\.com\/sqlite[^)]*\), whose cgo files \(sqlite\.go\) a build with cgo off leaves out; .*a replacement of it that needs no cgo/);
+      // Control: the same program on a pure-Go dependency is accepted.
+      rmSync(path.join(dir, 'third_party/sqlite/sqlite.go'));
+      writeFileSync(path.join(dir, 'third_party/sqlite/stub.go'), 'package sqlite\n\n// Open opens.\nfunc Open() {}\n');
+      const result = await run(dir, ['docker', '--yes', '--kind', 'cli']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      cleanup(dir);
+    });
+
+    it('an embed pattern that matches no file, in a package the program imports', async () => {
+      const files = {
+        'go.mod': 'module example.com/web\n\ngo 1.26\n',
+        'main.go': 'package main\n\nimport "example.com/web/ui"\n\nfunc main() { _ = ui.Assets }\n',
+        'ui/ui.go': 'package ui\n\nimport "embed"\n\n// Assets are the built web assets.\n//\n//go:embed app/dist\nvar Assets embed.FS\n',
+        'ui/app/src/index.ts': 'export {};\n',
+      };
+      const dir = writeModule(files);
+      await refused(dir, ['docker', '--yes'], /: \/\/go:embed app\/dist in ui matches no file, so the image build fails: .*build them first/);
+      // Control: once the assets are built, it is accepted, and they reach the build context.
+      mkdirSync(path.join(dir, 'ui/app/dist'), { recursive: true });
+      writeFileSync(path.join(dir, 'ui/app/dist/index.html'), '<p>built</p>\n');
+      const result = await run(dir, ['docker', '--yes']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.ok(read(dir, '.dockerignore').split('\n').includes('!ui/'));
+      cleanup(dir);
+    });
+
+    it('default arguments a shell would expand, run or glob, which an exec-form CMD cannot', async () => {
+      const dir = writeModule({ 'go.mod': 'module example.com/a\n\ngo 1.26\n', 'main.go': SERVICE_MAIN });
+      for (const args of ['--addr $ADDR', '--addr "$ADDR"', 'serve | tee log', 'serve; rm x', '--files=*.txt', 'serve # comment', 'a `b`', '--dir ~/data', '--name "a b', "it's"]) {
+        await refused(dir, ['docker', '--yes', `--args=${args}`], /: --args: ".*" is not valid: must be arguments as a POSIX shell splits them/);
+      }
+      cleanup(dir);
     });
   });
 

@@ -3,7 +3,7 @@
 // reproducible builds; and build.sh's labels.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { buildahBuilder, type Builder, type Container } from './support/engines/builder.js';
@@ -85,13 +85,16 @@ describe('images', function () {
         } else {
           assert.deepEqual(config.exposedPorts, []);
           assert.equal(config.healthcheck, undefined);
-          assert.equal(config.workingDir, '/data');
         }
+        // The working folder is the user's, on every base (scratch has no mkdir): a program can write beside itself.
+        assert.equal(config.workingDir, '/data');
         const paths = [...config.entrypoint, ...config.cmd].filter((a) => a.startsWith('/'));
         assert.equal(paths.length, 1 + variant.config.length);
         await images.withContainer(tag, async (c) => {
           const root = await c.rootfs();
           for (const p of paths) assert.ok(existsInImage(root, p), `${p} is named in ENTRYPOINT/CMD but not in the image`);
+          const data = statSync(path.join(root, 'data'));
+          assert.deepEqual([data.isDirectory(), data.uid, data.gid], [true, 65532, 65532], 'the working folder /data is not 65532\'s');
         });
       });
 

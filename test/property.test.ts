@@ -10,8 +10,10 @@ import path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { execa } from 'execa';
 import fc from 'fast-check';
+import { load as loadYaml } from 'js-yaml';
 import { LATEST_PATCH } from '../generators/lib/go-releases.js';
 import { INPUTS } from '../generators/lib/inputs.js';
+import { shellQuote, splitArgs } from '../generators/lib/validate.js';
 import { checkDockerfile } from './support/dockerfile-rules.js';
 import { engines } from './support/engines/engines.js';
 import { actionlint } from './support/engines/tools.js';
@@ -44,12 +46,21 @@ const validFlags = fc
     goVersion: fc.constantFrom(...Object.entries(LATEST_PATCH).flatMap(([minor, patch]) => [`1.${minor}`, `1.${minor}.${patch}`])),
     compose: fc.boolean(),
     ci: fc.constantFrom('none', 'github'),
+    // Words that need quoting for a shell, for JSON, for YAML (and compose's $), and for Make.
+    args: fc.array(fc.oneof(word, fc.constantFrom('--addr=0.0.0.0:8080', 'a b', '--glob=*', "it's", '$5', '#1', '"q"', 'back\\slash', 'ü', '')), { maxLength: 4 }),
   })
   .map((v) => [
     '--module', `${v.host}/${v.path.join('/')}${v.major}`, '--kind', v.kind, '--port', String(v.port), '--base', v.base,
     '--layout', v.layout, '--goproxy', v.goproxy, '--go-version', v.goVersion, ...v.config.flatMap((c) => ['--config', c]),
-    v.compose ? '--compose' : '--no-compose', '--ci', v.ci,
+    v.compose ? '--compose' : '--no-compose', '--ci', v.ci, `--args=${v.args.map(shellQuote).join(' ')}`,
   ]);
+
+/** The words of the --args flag a validFlags sample holds. */
+const argWords = (flags: string[]): string[] => {
+  const words = splitArgs(flags.find((f) => f.startsWith('--args='))!.slice('--args='.length));
+  assert.ok(words.ok);
+  return words.value;
+};
 
 /** Text no input takes: shell and Go metacharacters, unicode, control characters, huge values, reserved names. */
 const hostile = fc.oneof(
@@ -60,7 +71,7 @@ const hostile = fc.oneof(
 );
 
 /** Flags whose every hostile value must be refused (a list flag is refused when any item is). */
-const HOSTILE_FLAGS = ['module', 'name', 'port', 'base', 'kind', 'layout', 'goproxy', 'goprivate', 'config', 'go-version', 'ci'];
+const HOSTILE_FLAGS = ['module', 'name', 'port', 'base', 'kind', 'layout', 'goproxy', 'goprivate', 'config', 'args', 'go-version', 'ci'];
 
 describe('properties, through the packed bin', function () {
   this.timeout(900_000);
@@ -95,8 +106,17 @@ describe('properties, through the packed bin', function () {
             const port = flags[flags.indexOf('--kind') + 1] === 'service' ? Number(flags[flags.indexOf('--port') + 1]) : undefined;
             assert.deepEqual(checkDockerfile(dockerfile, { port }), []);
             assert.deepEqual(validate(dockerfile), []);
+            // The default arguments reach CMD word for word (a new cli without them keeps its SRC DST).
+            const words = argWords(flags);
+            const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+            if (words.length > 0) assert.deepEqual(cmd.slice(cmd.length - words.length), words, 'CMD');
             const service = flags[flags.indexOf('--kind') + 1] === 'service';
             assert.equal(existsSync(path.join(dir, 'compose.yaml')), service && flags.includes('--compose'), 'compose.yaml');
+            if (existsSync(path.join(dir, 'compose.yaml')) && words.length > 0) {
+              // compose.yaml repeats CMD, with $ doubled: compose interpolates it.
+              const compose = loadYaml(read(dir, 'compose.yaml')) as { services: Record<string, { command: string[] }> };
+              assert.deepEqual(Object.values(compose.services)[0]!.command, cmd.map((w) => w.replaceAll('$', '$$$$')), 'compose command');
+            }
             if (flags[flags.indexOf('--ci') + 1] === 'github') {
               const lint = await actionlint(dir);
               assert.equal(lint.exitCode, 0, lint.all);

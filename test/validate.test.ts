@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import fc from 'fast-check';
 import {
   checkConfigFiles,
   checkGoprivate,
@@ -14,6 +15,10 @@ import {
   moduleBase,
   splitList,
   toName,
+  checkArgs,
+  GENERIC_FOLDERS,
+  programName,
+  splitArgs,
 } from '../generators/lib/validate.js';
 import { GENERATED_FILES } from '../generators/lib/inputs.js';
 import { cleanup, tempDir } from './support/project.js';
@@ -174,5 +179,56 @@ describe('Go version', () => {
     // Pre-releases too: only the ones the Go team shipped (defect 9 of the containment issue).
     for (const v of ['1.22rc9', '1.22beta1', '1.25beta1', '1.26rc3', '1.27rc4', '1.28rc1']) assert.ok(!accepts(checkGoVersion(v)), v);
     assert.match((checkGoVersion('1.30') as { rule: string }).rule, /to 1\.27\.4 \(the newest this generator knows/);
+  });
+});
+
+describe('default arguments (--args)', () => {
+  /** The words a real sh (Debian's dash) makes of the text, by eval: its own splitting and quote removal. */
+  async function shWords(text: string): Promise<string[] | undefined> {
+    const run = await execa('sh', ['-c', 'eval "set -- $1" && for a in "$@"; do printf "%s\\0" "$a"; done', 'sh', text], { reject: false, stripFinalNewline: false });
+    if (run.exitCode !== 0) return undefined;
+    return run.stdout === '' ? [] : run.stdout.slice(0, -1).split('\0');
+  }
+
+  it('splits as sh does: quotes, backslashes, empty words, a # inside a word', async () => {
+    const cases = [
+      'run --server --addr 0.0.0.0:8181', `'--label=a b' "--x=*"`, 'a\\ b', '"a\\"b" \'a\\b\'', '"a\\qb"', 'a "" b', '""', '--tag=#1',
+      'a=~', '{a,b}', 'x\\\ny', '  lead  trail  ', "'it'\\''s'", '"a b"c',
+    ];
+    for (const text of cases) assert.deepEqual(splitArgs(text), { ok: true, value: await shWords(text) }, text);
+  });
+
+  it('refuses what sh would expand, glob, run or reject, and control characters in a word', () => {
+    for (const text of ['$HOME', '"$HOME"', 'a`id`', '$(id)', '*', '--x=?', '[ab]', 'a|b', 'a;b', 'a&', '<in', '>out', '(x)', '#c', '~/x', 'a"b', "a'b", 'a\\', "'a\nb'", 'x'.repeat(4097)]) {
+      assert.ok(!splitArgs(text).ok, text);
+    }
+  });
+
+  it('on random text of quotes, backslashes and blanks, every split it accepts is sh\'s', async () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\t', "'", '"', '\\', '=', '#', '~', '\n', '{', '!'), maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(text, async (t) => {
+        const ours = splitArgs(t);
+        if (ours.ok) assert.deepEqual(ours.value, await shWords(t), JSON.stringify(t));
+      }),
+      { seed: 20261201, numRuns: 300 },
+    );
+  });
+
+  it('checkArgs writes them back in one form that splits to the same words', () => {
+    const written = checkArgs(`run "--label=a b" --price='$5' --tag=#1`);
+    assert.deepEqual(written, { ok: true, value: `run '--label=a b' '--price=$5' '--tag=#1'` });
+    assert.deepEqual(splitArgs((written as { value: string }).value), { ok: true, value: ['run', '--label=a b', '--price=$5', '--tag=#1'] });
+  });
+});
+
+describe('program names', () => {
+  it('a main in a generic folder is named after its module; GENERIC_FOLDERS gives each word a reason', () => {
+    assert.equal(programName('github.com/pocketbase/pocketbase', './examples/base'), 'pocketbase');
+    assert.equal(programName('github.com/prometheus/client_golang', './examples/simple'), 'client_golang');
+    assert.equal(programName('example.com/acme/shop/v2', './cmd/server'), 'shop');
+    assert.equal(programName('example.com/acme/shop', './cmd/api'), 'api');
+    assert.equal(programName('example.com/acme/shop', '.'), 'shop');
+    for (const [word, reason] of Object.entries(GENERIC_FOLDERS)) assert.ok(word === word.toLowerCase() && reason.length > 10, word);
   });
 });

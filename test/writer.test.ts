@@ -23,6 +23,7 @@ const ANSWERS: Answers = {
   goproxy: 'https://proxy.golang.org,direct',
   goprivate: '',
   config: ['config/app.yaml'],
+  args: '',
   goVersion: '1.26.8',
   compose: true,
   ci: 'github',

@@ -1,16 +1,16 @@
 // `yo dockergo:docker` / `generator-dockergo docker`: adds the container files to an existing
-// Go module. It reads go.mod and the module's layout, writes only Dockerfile, .dockerignore,
-// build.sh, compose.yaml (for a service, unless the module has a compose file of another
-// name), the CI workflow when asked (and a Makefile when there is none), and never touches
-// .go files, go.mod or go.sum.
+// Go module. It reads go.mod, the module's layout and the main package's dependency graph, and
+// writes Dockerfile, .dockerignore, build.sh, compose.yaml (for a service, unless the module has
+// a compose file of another name), the CI workflow when asked, a Makefile only when there is
+// none, and .yo-rc.json; it never touches .go files, go.mod or go.sum.
 import { existsSync, statSync } from 'node:fs';
 import Generator from 'yeoman-generator';
 import { equivalentCommand, shellQuote, UsageError } from '../lib/answers.js';
 import { DockergoGenerator } from '../lib/base.js';
 import { containerFiles, type PlannedFile } from '../lib/files.js';
 import { declareOptions, packageVersion } from '../lib/generator-support.js';
-import { moduleBase, toName } from '../lib/validate.js';
-import { cgoDependency, scanModule, type MainPackage, type ModuleInfo } from '../lib/module-scan.js';
+import { programName } from '../lib/validate.js';
+import { inspectMain, scanModule, type MainDeps, type MainPackage, type ModuleInfo } from '../lib/module-scan.js';
 import type { InputName } from '../lib/inputs.js';
 import { toTemplateData, type TemplateData } from '../lib/template-data.js';
 
@@ -24,6 +24,7 @@ export default class DockerGenerator extends DockergoGenerator {
   protected readonly generatorName = 'docker' as const;
   private module!: ModuleInfo;
   private main!: MainPackage;
+  private deps!: MainDeps;
   private data!: TemplateData;
   private hadMakefile = false;
   /** A compose file of the module's own, which compose.yaml would silently take the place of. */
@@ -49,36 +50,19 @@ export default class DockerGenerator extends DockergoGenerator {
       const stored = this.stored()['main'];
       const given = typeof flag === 'string' && flag !== '' ? { value: flag, where: '--main' } : { value: stored, where: '.yo-rc.json main' };
       this.main = await pickMain(this, this.module, given, this.interactive);
-      // The deps walk is a go command of its own: only when some package of the module has cgo files.
-      const cgo = this.main.needsCgo ?? (this.module.hasCgo ? cgoDependency(this.root, this.main.pkg) : undefined);
-      if (cgo) {
-        throw new UsageError(
-          `${this.main.pkg} needs cgo (${cgo}): the image builds with CGO_ENABLED=0 for a static binary on a base with no C library; ` +
-            'add a pure-Go fallback (a //go:build !cgo file), or containerise it with a Dockerfile of your own',
-        );
-      }
-      const mainDir = this.main.pkg === '.' ? moduleBase(this.module.module) : this.main.pkg.split('/').at(-1)!;
+      // Refusals come before any question: what the build would fail at, it fails at here.
+      this.deps = inspectMain(this.root, this.module, this.main, () =>
+        this.log(`Downloading the modules ${this.main.pkg} imports into the Go module cache, to look for cgo in them (go list -deps) ...`),
+      );
       // What go.mod says is a fact (read again on every run), unless --go-version (or an answers file) overrides it.
       const goVersion = this.flags.goVersion ?? this.fileAnswers.goVersion ?? this.module.goVersion;
       await this.resolveAnswers({
         ask: (key) => !FROM_MODULE.has(key),
         facts: { module: this.module.module, layout: this.main.pkg === '.' ? 'flat' : 'cmd', ...(goVersion ? { goVersion } : {}) },
-        defaults: { name: toName(mainDir) },
+        defaults: { name: programName(this.module.module, this.main.pkg) },
       });
-      this.checkConfigFilesExist();
+      checkConfigFilesExist(this.answers.config, (file) => this.target(file));
     });
-  }
-
-  /** Config files are the module's own: each must exist, as a file, for the image's COPY. */
-  private checkConfigFilesExist(): void {
-    for (const file of this.answers.config) {
-      const found = existsSync(this.target(file)) ? statSync(this.target(file)) : undefined;
-      if (!found?.isFile()) {
-        throw new UsageError(
-          `--config ${file}: ${found ? 'is not a file' : 'no such file in the module'}: the image copies it, so create it first (dockergo:docker writes no config files)`,
-        );
-      }
-    }
   }
 
   configuring(): void {
@@ -93,12 +77,11 @@ export default class DockerGenerator extends DockergoGenerator {
         configFlag: this.main.configFlag,
         localReplaces: this.module.localReplaces,
         vendor: this.module.vendor,
+        ...(this.deps.versionSymbol ? { versionSymbol: this.deps.versionSymbol } : {}),
         ...(this.ownCompose ? { composeFile: this.ownCompose } : {}),
       },
     });
-    if (this.data.isService && !this.data.healthcheck) {
-      this.notice(`no HEALTHCHECK: ${this.main.pkg} has no -healthcheck flag for the image to run (Kubernetes probes work without one)`);
-    }
+    for (const text of programNotes(this.main, this.deps, this.data)) this.notice(text);
     if (this.data.isService && this.answers.compose && this.ownCompose) {
       this.notice(`no compose.yaml: the module has ${this.ownCompose}, which docker compose would stop reading`);
     }
@@ -162,4 +145,40 @@ async function pickMain(
     { type: 'select', name: 'main', message: 'Which main package goes into the image?', choices: module.candidates.map((m) => m.pkg) },
   ] as never)) as { main: string };
   return module.mains.find((m) => m.pkg === main)!;
+}
+
+// Helpers are functions, not methods: Yeoman runs every public method of a generator as a task.
+
+/** Config files are the module's own: each must exist, as a file, for the image's COPY. */
+function checkConfigFilesExist(config: readonly string[], target: (file: string) => string): void {
+  for (const file of config) {
+    const found = existsSync(target(file)) ? statSync(target(file)) : undefined;
+    if (!found?.isFile()) {
+      throw new UsageError(
+        `--config ${file}: ${found ? 'is not a file' : 'no such file in the module'}: the image copies it, so create it first (dockergo:docker writes no config files)`,
+      );
+    }
+  }
+}
+
+/** What the generator could not learn about the program, so that the files do not assume it. */
+function programNotes(main: MainPackage, deps: MainDeps, data: TemplateData): string[] {
+  const notes: string[] = [];
+  const found = deps.versionCandidates;
+  if (found.length !== 1) {
+    const why =
+      found.length === 0
+        ? 'has no package-level string variable named version, in its main package or a version package of this module'
+        : `has several version variables (${found.join(', ')})`;
+    notes.push(`no version stamp: ${main.pkg} ${why}, so the build sets none (-X); the image's version is in its labels`);
+  }
+  if (deps.incomplete) notes.push(`cgo check incomplete: a dependency could not be read (${deps.incomplete})`);
+  if (!data.isService) return notes;
+  if (!data.healthcheck) {
+    notes.push(`no HEALTHCHECK: ${main.pkg} has no -healthcheck flag for the image to run, and whether it serves /healthz is unknown: give probes a path it serves`);
+  }
+  if (!main.readsPort && data.args.length === 0) {
+    notes.push(`ENV PORT=${data.port} is set, but ${main.pkg}'s main package never reads PORT: if it does not listen on :${data.port} by default, give its listen flag with --args`);
+  }
+  return notes;
 }

@@ -1,6 +1,7 @@
 // Turning raw values from flags, stored config, prompts and files into validated Answers.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { shellQuote } from './validate.js';
 import { INPUTS, type Answers, type DefaultContext, type InputName, type InputSpec } from './inputs.js';
 
 const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
@@ -15,6 +16,8 @@ export function escapeControls(text: string): string {
     return NAMED_ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
   });
 }
+
+export { shellQuote };
 
 /** Bad input: one line naming the input, the bad value and the rule. */
 export class InputError extends Error {
@@ -125,12 +128,6 @@ export function toRaw(answers: Partial<Answers>): RawInputs {
   return out;
 }
 
-const SHELL_SAFE = /^[A-Za-z0-9._\/:=@%+,-]+$/;
-
-/** Quotes a word for a POSIX shell, only when it needs it. */
-export function shellQuote(word: string): string {
-  return SHELL_SAFE.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 /** Standard input to its end, however slowly it comes (`jq … |`, `curl … |`). */
 export async function readAllStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
@@ -151,7 +148,7 @@ export function equivalentCommand(
     if (omit.includes(spec.key) || (spec.askWhen && !spec.askWhen(answers))) continue;
     const value = answers[spec.key];
     if (Array.isArray(value) && value.length === 0) continue;
-    if (spec.key === 'goprivate' && value === '') continue;
+    if (value === '') continue;
     if (typeof value === 'boolean') {
       words.push(value ? `--${spec.flag}` : `--no-${spec.flag}`);
       continue;

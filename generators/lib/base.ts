@@ -167,7 +167,8 @@ export abstract class DockergoGenerator extends Generator {
     const known: Partial<Answers> = { ...stored, ...given };
     const ctx = defaultContext(this.root, { ...defaults, ...known });
     const presetDefaults = { ...defaults, ...this.preset?.defaults };
-    const askable = (key: InputName) => ask(key) && locked[key] === undefined;
+    const promptedHere = (key: InputName) => [this.generatorName, undefined].includes((INPUTS as readonly InputSpec[]).find((i) => i.key === key)?.promptIn);
+    const askable = (key: InputName) => ask(key) && locked[key] === undefined && promptedHere(key);
     const asked = this.interactive
       ? await askQuestions(this, known, ctx, this.optionValue('askAnswered') === true, presetDefaults, askable)
       : {};

@@ -11,7 +11,7 @@ export function flagTable(): string {
     '| flag | prompt | default | meaning |',
     '|---|---|---|---|',
     ...(INPUTS as readonly InputSpec[]).map(
-      (i) => `| \`--${i.boolean ? `[no-]${i.flag}` : i.flag}\`${i.list ? ' (repeatable)' : ''}${i.appOnly ? ' (app only)' : ''} | ${i.prompt ? 'asked' : 'flag only'} | ${cell(i.defaultHelp)} | ${cell(i.description)} |`,
+      (i) => `| \`--${i.boolean ? `[no-]${i.flag}` : i.flag}\`${i.list ? ' (repeatable)' : ''}${i.appOnly ? ' (app only)' : ''} | ${i.prompt ? (i.promptIn ? `asked by dockergo:${i.promptIn}` : 'asked') : 'flag only'} | ${cell(i.defaultHelp)} | ${cell(i.description)} |`,
     ),
     ...SWITCHES.map(
       (s) => `| ${s.alias ? `\`-${s.alias}\`, ` : ''}\`--${s.flag}${s.value ? ` ${s.value}` : ''}\`${s.only ? ` (${s.only} only)` : ''} | flag only | ${cell(s.defaultHelp)} | ${cell(s.description)} |`,

@@ -1,6 +1,7 @@
 // The one definition of every input: flag, prompt, default, validator, help text.
 // Prompts, CLI flags, --help, .yo-rc.json and the README's flag table all come from here.
 import {
+  checkArgs,
   checkBoolean,
   checkChoice,
   checkConfigFiles,
@@ -35,6 +36,8 @@ export interface Answers {
   goproxy: string;
   goprivate: string;
   config: string[];
+  /** Default arguments, in their one written (shell) form: "run --server". */
+  args: string;
   goVersion: string;
   compose: boolean;
   ci: Ci;
@@ -72,6 +75,8 @@ export interface InputSpec<K extends InputName = InputName> {
   boolean?: boolean;
   /** Only for new projects: an existing module settles it (dockergo:docker has no such flag). */
   appOnly?: boolean;
+  /** Asked only by this generator (the other takes it as a flag, answers file or preset). */
+  promptIn?: 'docker';
   defaultValue: (ctx: DefaultContext, answers: Partial<Answers>) => Answers[K];
   /** Pure validator and normaliser: raw text in, value or broken rule out. */
   check: (raw: string | readonly string[]) => Checked<Answers[K]>;
@@ -188,6 +193,18 @@ export const INPUTS = [
     defaultValue: () => [] as string[],
     check: (raw) => checkConfigFiles(raw, GENERATED_FILES),
     toText: (files) => files.join(','),
+  }),
+  spec({
+    key: 'args',
+    flag: 'args',
+    promptIn: 'docker',
+    description:
+      "Default arguments, written as a shell would split them (`--args='run --addr 0.0.0.0:8181'`): the image's CMD, compose.yaml's command and the Makefile's ARGS; an existing program gets none without it",
+    defaultHelp: 'none (a new cli: `input.txt output.txt`)',
+    prompt: 'Default arguments for the program (as you would type them after its name; empty for none)',
+    defaultValue: () => '',
+    check: (raw) => checkArgs(text(raw)),
+    toText: same,
   }),
   spec({
     key: 'goVersion',

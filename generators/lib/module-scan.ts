@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execaSync } from 'execa';
 import { UsageError } from './answers.js';
+import { packageRoot } from './generator-support.js';
 import { withScratch } from './write/scratch.js';
 import { checkModule, isCredentialName, isGoPathElement, isGoVersionShape } from './validate.js';
 
@@ -18,6 +19,10 @@ export interface MainPackage {
   configFlag: boolean;
   /** Why it cannot be built with CGO_ENABLED=0, if it cannot. */
   needsCgo?: string;
+  /** Its own files read the PORT variable (os.Getenv("PORT")), which the image sets. */
+  readsPort: boolean;
+  /** Its import path ("example.com/x/cmd/api"). */
+  importPath: string;
 }
 
 export interface ModuleInfo {
@@ -34,8 +39,18 @@ export interface ModuleInfo {
   localReplaces: string[];
   /** vendor/modules.txt exists: the build uses -mod=vendor and downloads nothing. */
   vendor: boolean;
-  /** Some package of the module has cgo files (only then can a main depend on cgo). */
-  hasCgo: boolean;
+  /** The module's packages as the image builds them (cgo off), by import path. */
+  packages: ReadonlyMap<string, ModulePackage>;
+}
+
+export interface ModulePackage {
+  dir: string;
+  /** The .go files of the build, absolute. */
+  files: string[];
+  /** Why the package cannot be built with cgo off: its cgo files, with nothing left without them. */
+  needsCgo?: string;
+  /** An embed pattern that matches no file ("app/dist"). */
+  missingEmbed?: string;
 }
 
 /** A path element that can reach a Dockerfile, Makefile or .dockerignore as it is. */
@@ -100,6 +115,7 @@ interface ListedPackage {
   Dir: string;
   ImportPath: string;
   Name: string;
+  Standard?: boolean;
   GoFiles?: string[];
   CgoFiles?: string[];
   SFiles?: string[];
@@ -107,7 +123,7 @@ interface ListedPackage {
   EmbedFiles?: string[];
   TestEmbedFiles?: string[];
   XTestEmbedFiles?: string[];
-  Module?: { Main?: boolean };
+  Module?: { Main?: boolean; Path?: string; Version?: string };
   Error?: { Err: string };
 }
 
@@ -115,10 +131,16 @@ interface ListedPackage {
  * `go list -json` in the module, as the image builds it: linux, with or without cgo, with the
  * local toolchain (listing packages needs no newer one). A go.mod that asks for a newer Go than
  * the local one is listed through a copy that asks for the local one: build constraints and
- * package names do not depend on it. Undefined when there is no `go` to ask.
+ * package names do not depend on it. With `copyModfile`, always through a copy of go.mod and
+ * go.sum, for a listing that may add to them. Undefined when there is no `go` to ask.
  */
-function goList(root: string, cgo: boolean, args: string[], env: Record<string, string> = {}): ListedPackage[] | undefined {
-  const fields = 'Dir,ImportPath,Name,GoFiles,CgoFiles,SFiles,SysoFiles,EmbedFiles,TestEmbedFiles,XTestEmbedFiles,Module,Error';
+function goList(
+  root: string,
+  cgo: boolean,
+  args: string[],
+  { env = {}, copyModfile = false }: { env?: Record<string, string | undefined>; copyModfile?: boolean } = {},
+): ListedPackage[] | undefined {
+  const fields = 'Dir,ImportPath,Name,Standard,GoFiles,CgoFiles,SFiles,SysoFiles,EmbedFiles,TestEmbedFiles,XTestEmbedFiles,Module,Error';
   const list = (extra: string[]) => {
     try {
       return execaSync('go', ['list', '-e', `-json=${fields}`, ...extra, ...args], {
@@ -131,13 +153,15 @@ function goList(root: string, cgo: boolean, args: string[], env: Record<string, 
       return undefined;
     }
   };
-  let result = list([]);
+  // A copy of go.mod and go.sum, for a listing that may add to them (-mod=mod): the module's own stay as they are.
+  const text = readFileSync(path.join(root, 'go.mod'), 'utf8');
+  const sum: Record<string, Uint8Array> = existsSync(path.join(root, 'go.sum')) ? { 'go.sum': readFileSync(path.join(root, 'go.sum')) } : {};
+  const inCopy = (gomod: string) => withScratch({ 'go.mod': gomod, ...sum }, (dir) => list([`-modfile=${path.join(dir, 'go.mod')}`]));
+  let result = copyModfile ? inCopy(text) : list([]);
   if (result === undefined || result.exitCode === undefined) return undefined;
   const newer = /requires go >= \S+ \(running go (\d+\.\d+)/.exec(String(result.stderr));
   if (result.exitCode !== 0 && newer) {
-    const text = readFileSync(path.join(root, 'go.mod'), 'utf8');
-    const local = text.replace(/^\s*go\s+\S+\s*$/m, `go ${newer[1]}`).replace(/^\s*toolchain\s+\S+\s*$/m, '');
-    result = withScratch({ 'go.mod': local }, (dir) => list([`-modfile=${path.join(dir, 'go.mod')}`]));
+    result = inCopy(text.replace(/^\s*go\s+\S+\s*$/m, `go ${newer[1]}`).replace(/^\s*toolchain\s+\S+\s*$/m, ''));
     if (result === undefined) return undefined;
   }
   if (result.exitCode !== 0 && String(result.stdout).trim() === '') {
@@ -183,11 +207,13 @@ export function scanModule(root: string): ModuleInfo {
     .map((p) => {
       const sources = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])].map((f) => readFileSync(path.join(p.Dir, f), 'utf8')).join('\n');
       const pure = withoutCgo.get(p.ImportPath);
-      const needsCgo = (p.CgoFiles?.length ?? 0) > 0 && (pure === undefined || pure.Name !== 'main') ? `${p.CgoFiles![0]} imports "C"` : undefined;
+      const needsCgo = (p.CgoFiles?.length ?? 0) > 0 && (pure === undefined || pure.Name !== 'main') ? `${p.CgoFiles![0]} imports "C" and nothing of its package builds without it` : undefined;
       return {
         pkg: packagePattern(root, p.Dir),
+        importPath: p.ImportPath,
         healthcheck: flagDefined(sources, 'healthcheck'),
         configFlag: flagDefined(sources, 'config'),
+        readsPort: /\b(?:Getenv|LookupEnv)\s*\(\s*"PORT"\s*\)/.test(sources),
         ...(needsCgo ? { needsCgo } : {}),
       };
     })
@@ -205,19 +231,105 @@ export function scanModule(root: string): ModuleInfo {
     dockerignore: allowList(root, withCgo, localReplaces, vendor),
     localReplaces,
     vendor,
-    hasCgo: withCgo.some((p) => (p.CgoFiles?.length ?? 0) > 0),
+    packages: new Map(withCgo.filter((p) => !unusable(root, p)).map((p) => [p.ImportPath, modulePackage(p, withoutCgo.get(p.ImportPath))])),
   };
 }
 
+/** A package of the module, from its listings with cgo on and off. */
+function modulePackage(withCgo: ListedPackage, withoutCgo: ListedPackage | undefined): ModulePackage {
+  // With cgo off, `./...` does not even list a package that has nothing left.
+  const lost = (withCgo.CgoFiles?.length ?? 0) > 0 && (withoutCgo === undefined || /build constraints exclude all Go files/.test(withoutCgo.Error?.Err ?? ''));
+  const missingEmbed = /^pattern (.+): no matching files found$/.exec(withCgo.Error?.Err ?? '')?.[1];
+  return {
+    dir: withCgo.Dir,
+    files: (withoutCgo?.GoFiles ?? []).map((f) => path.join(withCgo.Dir, f)),
+    ...(lost ? { needsCgo: `it imports ${withCgo.ImportPath}, which has only cgo files (${withCgo.CgoFiles![0]})` } : {}),
+    ...(missingEmbed !== undefined ? { missingEmbed } : {}),
+  };
+}
+
+/** What a main package needs that the module scan alone cannot tell: its whole dependency graph. */
+export interface MainDeps {
+  /** The program's own version variable, as -X names it; undefined when there is none, or several. */
+  versionSymbol: string | undefined;
+  /** Every version variable found: none, one (then versionSymbol), or several. */
+  versionCandidates: string[];
+  /** Why the dependency graph could not be read whole (a module that cannot be downloaded); undefined when it was. */
+  incomplete?: string;
+}
+
 /**
- * Why a package cannot be built with CGO_ENABLED=0: a package of this module that it imports
- * has only cgo files. Undefined when it can (or when the go command cannot tell offline).
+ * Reads the main package's dependency graph, as the image builds it, and refuses in one line
+ * what would fail there (or build a program that does not work): a dependency that needs cgo,
+ * and an embed pattern that matches nothing. Modules missing from the module cache are
+ * downloaded to it first (`downloading` is told before), never written into the module.
  */
-export function cgoDependency(root: string, pkg: string): string | undefined {
-  // Offline: only this module's packages matter, and scaffolding must not start downloads.
-  const deps = goList(root, false, ['-deps', pkg], { GOPROXY: 'off', GOFLAGS: '-mod=mod' }) ?? [];
-  const excluded = deps.find((p) => p.Module?.Main === true && /build constraints exclude all Go files/.test(p.Error?.Err ?? ''));
-  return excluded ? `it imports ${excluded.ImportPath}, which has only cgo files` : undefined;
+export function inspectMain(root: string, module: ModuleInfo, main: MainPackage, downloading: () => void): MainDeps {
+  const list = (proxy: boolean) =>
+    goList(root, true, ['-deps', main.pkg], {
+      env: { GOFLAGS: module.vendor ? '-mod=vendor' : '-mod=mod', ...(proxy ? {} : { GOPROXY: 'off' }) },
+      copyModfile: !module.vendor,
+    }) ?? [];
+  let deps = list(false);
+  if (deps.some((p) => /GOPROXY=off/.test(p.Error?.Err ?? ''))) {
+    downloading();
+    deps = list(true);
+  }
+  for (const p of deps) {
+    const own = module.packages.get(p.ImportPath);
+    const why = p.ImportPath === main.importPath ? main.needsCgo : own ? own.needsCgo : cgoOf(p);
+    if (why) {
+      throw new UsageError(
+        `${main.pkg} needs cgo: ${why}; the image builds with CGO_ENABLED=0 (a static binary on a base with no C library): ` +
+          (own ? 'add a pure-Go fallback (a //go:build !cgo file)' : 'move to a version or a replacement of it that needs no cgo') +
+          ', or containerise the program with a Dockerfile of your own',
+      );
+    }
+    if (own?.missingEmbed !== undefined) {
+      const rel = path.relative(root, own.dir).split(path.sep).join('/') || '.';
+      throw new UsageError(
+        `//go:embed ${own.missingEmbed} in ${rel} matches no file, so the image build fails: it names files that are built, not committed (web assets?): ` +
+          'build them first (see the module\'s README or Makefile), then run dockergo:docker again',
+      );
+    }
+  }
+  const incomplete = deps.find((p) => p.Error !== undefined && !module.packages.has(p.ImportPath))?.Error?.Err;
+  const candidates = versionVariables(deps, module, main);
+  return { versionSymbol: candidates.length === 1 ? candidates[0] : undefined, versionCandidates: candidates, ...(incomplete ? { incomplete } : {}) };
+}
+
+/** Why a dependency cannot be built with cgo off: it has cgo files, which a CGO_ENABLED=0 build leaves out. */
+function cgoOf(p: ListedPackage): string | undefined {
+  if (p.Standard || (p.CgoFiles?.length ?? 0) === 0) return undefined;
+  const files = `${p.CgoFiles![0]}${p.CgoFiles!.length > 1 ? ` and ${p.CgoFiles!.length - 1} more` : ''}`;
+  const of = p.Module?.Path ? ` (${[p.Module.Path, p.Module.Version].filter(Boolean).join(' ')})` : '';
+  return `it imports ${p.ImportPath}${of}, whose cgo files (${files}) a build with cgo off leaves out`;
+}
+
+/** The Go program that reads the version variables (go/ast), shipped with the generator. */
+const VERSION_VARS = path.join(packageRoot, 'generators', 'lib', 'go', 'versionvars.go');
+
+/**
+ * The version variables -X can stamp: package-level strings named version (any case) in the
+ * main package and in the module's own version packages (…/version) that the main imports.
+ */
+function versionVariables(deps: readonly ListedPackage[], module: ModuleInfo, main: MainPackage): string[] {
+  const packages = deps
+    .filter((p) => p.ImportPath === main.importPath || (module.packages.has(p.ImportPath) && p.ImportPath.split('/').at(-1) === 'version'))
+    .map((p) => ({ pkg: p.ImportPath === main.importPath ? 'main' : p.ImportPath, files: module.packages.get(p.ImportPath)?.files ?? [] }));
+  const run = withScratch({}, (dir) =>
+    execaSync('go', ['run', VERSION_VARS], {
+      cwd: dir,
+      input: JSON.stringify(packages),
+      reject: false,
+      timeout: 120_000,
+      env: { GOFLAGS: '', GOWORK: 'off', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' },
+    }),
+  );
+  if (run.exitCode !== 0) throw new UsageError(`reading ${main.pkg}'s version variable with go/ast failed: ${String(run.stderr).trim().split('\n')[0]}`);
+  const found = JSON.parse(String(run.stdout)) as { pkg: string; name: string }[];
+  // The main package's first, as -X names them.
+  return [...new Set(found.map((f) => `${f.pkg}.${f.name}`))].sort((a, b) => Number(!a.startsWith('main.')) - Number(!b.startsWith('main.')) || a.localeCompare(b));
 }
 
 /** Layouts the image build cannot take: refused in one line that says what to do. */

@@ -2,6 +2,7 @@
 // This object is a public interface (preset overlays render with it): add fields, never
 // rename or remove them. The README documents it field by field.
 import type { Answers, Base, Ci, Kind, Layout } from './inputs.js';
+import { shellQuote, splitArgs } from './validate.js';
 
 // The runtime's Alpine release: a supported one (3.24, May 2026; Alpine supports a release for
 // two years). Alpine keeps every old tag, so alpine:<x.y> stays pullable.
@@ -78,12 +79,24 @@ export interface TemplateData {
   /** ENTRYPOINT and CMD of the runtime image, as JSON arrays. */
   entrypoint: string;
   cmd: string;
+  /** The default arguments (--args), as words. */
+  args: string[];
+  /** CMD's words (config flags and default arguments): compose.yaml and manifests repeat them when there are default arguments. */
+  command: string[];
+  /** The default arguments for the Makefile's `ARGS ?=`: shell-quoted, with $ and # escaped for Make. */
+  makeArgs: string;
+  /** The package-level string variable `-X` stamps with the version ("main.version"); "" when there is none to stamp. */
+  versionSymbol: string;
+  /** The runtime image's working folder, owned by the user the program runs as. */
+  workdir: string;
   /** Whether compose.yaml is written (a service that asked for it). */
   compose: boolean;
   /** The CI workflow written: "none" or "github". */
   ci: Ci;
   /** Quotes a key or value for YAML (compose.yaml, the workflow, manifests): one helper for every YAML template. */
   yaml: (value: string | number) => string;
+  /** A value for compose.yaml, where `$` would be interpolated: quoted for YAML with `$` as `$$`. */
+  composeString: (value: string) => string;
 }
 
 /** What dockergo:docker learns from an existing module, in place of what a new project would have. */
@@ -100,6 +113,8 @@ export interface ExistingProgram {
   vendor?: boolean;
   /** A compose file of the module's own (compose.yml, docker-compose.y*ml): docker compose would read a new compose.yaml in its place. */
   composeFile?: string;
+  /** The program's own version variable, as `-X` names it ("main.Version", "example.com/x/pkg/version.VERSION"); undefined when none was found. */
+  versionSymbol?: string;
 }
 
 export interface DataOptions {
@@ -112,8 +127,8 @@ export interface DataOptions {
 const SHELL_WORD = /^[A-Za-z0-9._/:=@%+,~-]+$/;
 
 /** Values that land in build.sh or the Makefile must be plain shell words. */
-function shellWord(value: string, what: string): string {
-  if (!SHELL_WORD.test(value)) throw new Error(`internal: ${what} ${JSON.stringify(value)} is not a shell-safe word`);
+function shellWord(value: string, what: string, empty = false): string {
+  if (!(SHELL_WORD.test(value) || (empty && value === ''))) throw new Error(`internal: ${what} ${JSON.stringify(value)} is not a shell-safe word`);
   return value;
 }
 
@@ -128,6 +143,11 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
   // An existing program without a -config flag gets its config files copied, not passed.
   const configArgs = existing && !existing.configFlag ? [] : configFiles.flatMap((f) => ['-config', f.imagePath]);
   const isService = answers.kind === 'service';
+  const args = argWords(answers.args);
+  // A service takes its config flags and default arguments as overridable CMD defaults. A
+  // cli's CMD is what users replace on every run (a new one's SRC DST, an existing one's
+  // --args, or nothing: its own no-argument behaviour), so its config flags stay in ENTRYPOINT.
+  const command = isService ? [...configArgs, ...args] : args.length > 0 || existing ? args : ['input.txt', 'output.txt'];
   const healthcheck = isService && (existing?.healthcheck ?? true);
   const builder = options.images?.builder ?? DEFAULT_BUILDER_IMAGE;
   // A preset's runtime image stands in for alpine, its distroless image for distroless; scratch stays scratch.
@@ -170,13 +190,17 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     labels: { ...options.labels },
     localReplaces: (existing?.localReplaces ?? []).map((dir) => shellWord(dir, 'replace folder')),
     vendor: existing?.vendor ?? false,
-    // A service takes its config flags as overridable CMD defaults. A cli's CMD is SRC DST,
-    // which users replace on every run, so its config flags stay in ENTRYPOINT.
     entrypoint: jsonArray(isService ? [binaryPath] : [binaryPath, ...configArgs]),
-    cmd: jsonArray(isService ? configArgs : ['input.txt', 'output.txt']),
+    cmd: jsonArray(command),
+    args,
+    command,
+    makeArgs: args.map(shellQuote).join(' ').replaceAll('$', '$$$$').replaceAll('#', '\\#'),
+    versionSymbol: shellWord(existing ? (existing.versionSymbol ?? '') : 'main.version', 'version variable', true),
+    workdir: '/data',
     compose: isService && answers.compose && existing?.composeFile === undefined,
     ci: answers.ci,
     yaml: yamlString,
+    composeString: (value) => yamlString(value.replaceAll('$', '$$$$')),
   };
 }
 
@@ -202,4 +226,11 @@ function jsonArray(words: readonly string[]): string {
 /** A new project's sources in the allow-list: folders by name (buildah 1.28 ignores `!**` re-includes), root .go files. */
 function sourceLines(layout: Layout): string[] {
   return ['!go.mod', '!go.sum', '!*.go', ...(layout === 'cmd' ? ['!cmd/'] : []), '!internal/'];
+}
+
+/** The words of validated --args (checked again: the answers may come from anywhere). */
+function argWords(text: string): string[] {
+  const words = splitArgs(text);
+  if (!words.ok) throw new Error(`internal: --args ${JSON.stringify(text)} was not checked`);
+  return words.value;
 }

@@ -73,6 +73,38 @@ export function moduleBase(module: string): string {
   return /^v[0-9]+$/.test(last) && elems.length > 1 ? elems.at(-2)! : last;
 }
 
+/**
+ * Folder names that say what a folder holds, not which program it is. A main package in one
+ * is named after its module instead: pocketbase's examples/base is "pocketbase", not "base".
+ */
+export const GENERIC_FOLDERS: Readonly<Record<string, string>> = {
+  app: 'any program is an app',
+  base: 'a starting point to build on (examples/base)',
+  basic: 'an example\'s level, not its subject',
+  bin: 'where binaries go',
+  cli: 'says how it runs, not what it is',
+  cmd: 'the folder of every command',
+  daemon: 'says how it runs, not what it is',
+  default: 'a variant of something named elsewhere',
+  demo: 'an example\'s purpose, not its subject',
+  example: 'an example\'s purpose, not its subject',
+  examples: 'an example\'s purpose, not its subject',
+  main: 'Go\'s name for every program',
+  minimal: 'an example\'s level, not its subject',
+  run: 'a verb every program does',
+  sample: 'an example\'s purpose, not its subject',
+  server: 'says how it runs, not what it is',
+  service: 'says how it runs, not what it is',
+  simple: 'an example\'s level, not its subject',
+  src: 'where sources go',
+};
+
+/** The default name of a main package's program: its folder's, or its module's when the folder's name is generic. */
+export function programName(module: string, pkg: string): string {
+  const folder = pkg === '.' ? moduleBase(module) : pkg.split('/').at(-1)!;
+  return toName(Object.hasOwn(GENERIC_FOLDERS, folder.toLowerCase()) ? moduleBase(module) : folder);
+}
+
 export const NAME_RULE =
   'a lowercase name that is also an image name: letters and digits, in runs joined by one ".", one or two "_", ' +
   'or "-"s, at most 63 characters, and not testdata, vendor or a name reserved on Windows (con, aux, nul, ...)';
@@ -300,4 +332,87 @@ export function checkLabel(key: string, value: unknown): Checked<string> {
   if (!/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/.test(key)) return fail(LABEL_KEY_RULE);
   if (typeof value !== 'string' || !/^[^\p{Cc}$\\]*$/u.test(value)) return fail(LABEL_VALUE_RULE);
   return ok(value);
+}
+
+export const ARGS_RULE =
+  'arguments as a POSIX shell splits them (blanks between words; single quotes, double quotes and backslashes as in sh), ' +
+  'closing every quote, with no unquoted $ or ` (not even in double quotes), glob (* ? [), operator (| & ; < > ( ) or a line break), ' +
+  'or # or ~ starting a word, and no control character in a word: the image starts the program without a shell, ' +
+  'so nothing would expand them; quote such characters';
+
+/** At most this long: default arguments, not a script. */
+const MAX_ARGS = 4096;
+
+/** Characters that mean something unquoted to sh beyond quoting: expansions, globs and operators. */
+// A newline ends a command in sh, as ; does.
+const SHELL_SPECIAL = new Set(['$', '`', '*', '?', '[', '|', '&', ';', '<', '>', '(', ')', '\n']);
+const BLANK = new Set([' ', '\t']);
+
+/**
+ * Default arguments, split into words as sh splits them (POSIX "Token Recognition" and
+ * "Quoting"), with no expansion: whatever sh would expand, glob or run, which an exec-form
+ * CMD cannot, is refused rather than passed on as something else.
+ */
+export function splitArgs(raw: string): Checked<string[]> {
+  if (raw.length > MAX_ARGS) return fail(ARGS_RULE);
+  const words: string[] = [];
+  let word: string | undefined;
+  const add = (text: string) => (word = (word ?? '') + text);
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (BLANK.has(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === '\\') {
+      if (i + 1 >= raw.length) return fail(ARGS_RULE);
+      // A backslash-newline is a line continuation: both go.
+      if (raw[++i] !== '\n') add(raw[i]!);
+    } else if (c === "'") {
+      const close = raw.indexOf("'", i + 1);
+      if (close < 0) return fail(ARGS_RULE);
+      add(raw.slice(i + 1, close));
+      i = close;
+    } else if (c === '"') {
+      const quoted = doubleQuoted(raw, i + 1);
+      if (!quoted) return fail(ARGS_RULE);
+      add(quoted.text);
+      i = quoted.end;
+    } else if (SHELL_SPECIAL.has(c) || (word === undefined && (c === '#' || c === '~'))) {
+      return fail(ARGS_RULE);
+    } else {
+      add(c);
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words.some((w) => /\p{Cc}/u.test(w)) ? fail(ARGS_RULE) : ok(words);
+}
+
+/** A double-quoted string from `start` (after its quote): its text and where it ends; undefined when unclosed or expanding. */
+function doubleQuoted(raw: string, start: number): { text: string; end: number } | undefined {
+  let text = '';
+  for (let i = start; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === '"') return { text, end: i };
+    if (c === '$' || c === '`') return undefined;
+    // Inside double quotes a backslash escapes only $ ` " \ and a newline (a line continuation).
+    if (c === '\\' && i + 1 < raw.length && '$`"\\\n'.includes(raw[i + 1]!)) {
+      if (raw[++i] !== '\n') text += raw[i];
+    } else {
+      text += c;
+    }
+  }
+  return undefined;
+}
+
+/** The arguments in their one written form: each word quoted only when it needs it. */
+export function checkArgs(raw: string): Checked<string> {
+  const words = splitArgs(raw);
+  return words.ok ? ok(words.value.map(shellQuote).join(' ')) : words;
+}
+
+const PLAIN_WORD = /^[A-Za-z0-9._\/:=@%+,-]+$/;
+
+/** One word for a POSIX shell, quoted only when it needs it. */
+export function shellQuote(word: string): string {
+  return PLAIN_WORD.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
