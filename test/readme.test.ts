@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { withFlagTable } from '../generators/lib/flag-table.js';
+import { withProgramsTable } from './support/programs.js';
 import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
 import { toTemplateData } from '../generators/lib/template-data.js';
 import { PACKAGE_ROOT } from './support/project.js';
@@ -12,6 +13,11 @@ const readme = readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
 describe('README.md', () => {
   it('has the flag table the input table makes (run `npm run docs` after changing inputs)', () => {
     assert.equal(readme, withFlagTable(readme));
+  });
+
+  it('has the second corpus table test/support/programs.ts makes (run `npm run docs` after changing it)', () => {
+    assert.ok(readme.includes('<!-- programs:start -->\n| `'), 'the table is empty');
+    assert.equal(readme, withProgramsTable(readme));
   });
 
   it('names every flag', () => {

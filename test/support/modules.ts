@@ -1,6 +1,6 @@
 // Existing Go modules, written by the tests, for dockergo:docker to containerise.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { listFiles, tempDir } from './project.js';
@@ -144,4 +144,27 @@ export function goSources(dir: string): Record<string, string> {
       .filter((f) => /(^|\/)(go\.mod|go\.sum|[^/]*\.go)$/.test(f))
       .map((f) => [f, createHash('sha256').update(readFileSync(path.join(dir, f))).digest('hex')]),
   );
+}
+
+/** Each module@version's folder in the Go module cache, downloaded once per run (the cache keeps it across runs). */
+const downloads = new Map<string, Promise<string>>();
+
+/**
+ * A writable copy (the module cache is read-only), in a new temporary folder, of a module from
+ * the Go module proxy, as a repository's checkout would be; `folder` names the copy.
+ */
+export async function checkoutModule(module: string, version: string, folder: string): Promise<string> {
+  const key = `${module}@${version}`;
+  if (!downloads.has(key)) {
+    const download = execa('go', ['mod', 'download', '-json', key], { env: { GOFLAGS: '-mod=mod' } });
+    downloads.set(key, download.then((r) => (JSON.parse(r.stdout) as { Dir: string }).Dir));
+  }
+  const dir = path.join(tempDir('corpus-'), folder);
+  cpSync(await downloads.get(key)!, dir, { recursive: true });
+  const writable = (p: string): void => {
+    chmodSync(p, statSync(p).mode | 0o200);
+    if (statSync(p).isDirectory()) for (const e of readdirSync(p)) writable(path.join(p, e));
+  };
+  writable(dir);
+  return dir;
 }
