@@ -43,9 +43,12 @@ async function buildImage(dir: string, tag: string, options: Parameters<Builder[
 /** Starts the image's own ENTRYPOINT + CMD in the container and stops it at the end. */
 async function withService<T>(container: Container, command: string[], use: () => Promise<T>): Promise<T> {
   const server = container.run(command);
+  // A service that ends before the checks do fails them with what it printed, not with a timeout.
+  const ended = server.then((r) => Promise.reject(new Error(`${command.join(' ')} ended (exit ${r.exitCode}) before the checks did:\n${r.all}`)));
   try {
-    return await use();
+    return await Promise.race([use(), ended]);
   } finally {
+    ended.catch(() => undefined);
     server.kill('SIGTERM');
     await server;
   }

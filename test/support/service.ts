@@ -1,16 +1,32 @@
 // Talking to a running service in tests: free ports, polling, HTTP status.
 import { createServer } from 'node:net';
 
-/** A TCP port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Ports handed out in this run, never handed out twice. */
+const given = new Set<number>();
+
+/**
+ * A TCP port nothing listens on now, below Linux's ephemeral range (32768-60999): a port the
+ * kernel gave out, as listen(0) does, may be taken meanwhile as the source port of any outgoing
+ * connection (to a registry, a proxy), and the service's own bind then fails. Checked on every
+ * address, as the services bind.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12768);
+    if (given.has(port)) continue;
+    if (await bindable(port)) {
+      given.add(port);
+      return port;
+    }
+  }
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    server.on('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
   });
 }
 
