@@ -343,8 +343,7 @@ export const ARGS_RULE =
 /** At most this long: default arguments, not a script. */
 const MAX_ARGS = 4096;
 
-/** Characters that mean something unquoted to sh beyond quoting: expansions, globs and operators. */
-// A newline ends a command in sh, as ; does.
+/** What sh reads unquoted as more than a character: expansions, globs, operators, and a newline, which ends a command as ; does. */
 const SHELL_SPECIAL = new Set(['$', '`', '*', '?', '[', '|', '&', ';', '<', '>', '(', ')', '\n']);
 const BLANK = new Set([' ', '\t']);
 
