@@ -17,8 +17,6 @@ export interface MainPackage {
   healthcheck: boolean;
   /** Whether it defines a -config flag (then CMD can pass config files). */
   configFlag: boolean;
-  /** Why it cannot be built with CGO_ENABLED=0, if it cannot. */
-  needsCgo?: string;
   /** Its own files read the PORT variable (os.Getenv("PORT")), which the image sets. */
   readsPort: boolean;
   /** Its import path ("example.com/x/cmd/api"). */
@@ -47,8 +45,8 @@ export interface ModulePackage {
   dir: string;
   /** The .go files of the build, absolute. */
   files: string[];
-  /** Why the package cannot be built with cgo off: its cgo files, with nothing left without them. */
-  needsCgo?: string;
+  /** Its first cgo file, when nothing of the package is left with cgo off (CGO_ENABLED=0, as the image builds). */
+  cgoOnly?: string;
   /** An embed pattern that matches no file ("app/dist"). */
   missingEmbed?: string;
 }
@@ -206,15 +204,12 @@ export function scanModule(root: string): ModuleInfo {
     .filter((p) => p.Name === 'main' && !unusable(root, p))
     .map((p) => {
       const sources = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])].map((f) => readFileSync(path.join(p.Dir, f), 'utf8')).join('\n');
-      const pure = withoutCgo.get(p.ImportPath);
-      const needsCgo = (p.CgoFiles?.length ?? 0) > 0 && (pure === undefined || pure.Name !== 'main') ? `${p.CgoFiles![0]} imports "C" and nothing of its package builds without it` : undefined;
       return {
         pkg: packagePattern(root, p.Dir),
         importPath: p.ImportPath,
         healthcheck: flagDefined(sources, 'healthcheck'),
         configFlag: flagDefined(sources, 'config'),
         readsPort: /\b(?:Getenv|LookupEnv)\s*\(\s*"PORT"\s*\)/.test(sources),
-        ...(needsCgo ? { needsCgo } : {}),
       };
     })
     .sort((a, b) => (a.pkg === '.' ? -1 : b.pkg === '.' ? 1 : a.pkg.localeCompare(b.pkg)));
@@ -237,13 +232,15 @@ export function scanModule(root: string): ModuleInfo {
 
 /** A package of the module, from its listings with cgo on and off. */
 function modulePackage(withCgo: ListedPackage, withoutCgo: ListedPackage | undefined): ModulePackage {
-  // With cgo off, `./...` does not even list a package that has nothing left.
-  const lost = (withCgo.CgoFiles?.length ?? 0) > 0 && (withoutCgo === undefined || /build constraints exclude all Go files/.test(withoutCgo.Error?.Err ?? ''));
+  // With cgo off, `./...` lists a package that has nothing left with an error, as another package, or not at all.
+  const lost =
+    (withCgo.CgoFiles?.length ?? 0) > 0 &&
+    (withoutCgo === undefined || withoutCgo.Name !== withCgo.Name || /build constraints exclude all Go files/.test(withoutCgo.Error?.Err ?? ''));
   const missingEmbed = /^pattern (.+): no matching files found$/.exec(withCgo.Error?.Err ?? '')?.[1];
   return {
     dir: withCgo.Dir,
     files: (withoutCgo?.GoFiles ?? []).map((f) => path.join(withCgo.Dir, f)),
-    ...(lost ? { needsCgo: `it imports ${withCgo.ImportPath}, which has only cgo files (${withCgo.CgoFiles![0]})` } : {}),
+    ...(lost ? { cgoOnly: withCgo.CgoFiles![0]! } : {}),
     ...(missingEmbed !== undefined ? { missingEmbed } : {}),
   };
 }
@@ -277,7 +274,7 @@ export function inspectMain(root: string, module: ModuleInfo, main: MainPackage,
   }
   for (const p of deps) {
     const own = module.packages.get(p.ImportPath);
-    const why = p.ImportPath === main.importPath ? main.needsCgo : own ? own.needsCgo : cgoOf(p);
+    const why = own ? ownCgo(p, own, main) : cgoOf(p);
     if (why) {
       throw new UsageError(
         `${main.pkg} needs cgo: ${why}; the image builds with CGO_ENABLED=0 (a static binary on a base with no C library): ` +
@@ -296,6 +293,14 @@ export function inspectMain(root: string, module: ModuleInfo, main: MainPackage,
   const incomplete = deps.find((p) => p.Error !== undefined && !module.packages.has(p.ImportPath))?.Error?.Err;
   const candidates = versionVariables(deps, module, main);
   return { versionSymbol: candidates.length === 1 ? candidates[0] : undefined, versionCandidates: candidates, ...(incomplete ? { incomplete } : {}) };
+}
+
+/** Why a package of the module cannot be built with cgo off: nothing of it is left without its cgo files. */
+function ownCgo(p: ListedPackage, own: ModulePackage, main: MainPackage): string | undefined {
+  if (own.cgoOnly === undefined) return undefined;
+  return p.ImportPath === main.importPath
+    ? `${own.cgoOnly} imports "C" and nothing of its package builds without it`
+    : `it imports ${p.ImportPath}, which has only cgo files (${own.cgoOnly})`;
 }
 
 /** Why a dependency cannot be built with cgo off: it has cgo files, which a CGO_ENABLED=0 build leaves out. */
