@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { moduleBase } from '../generators/lib/validate.js';
 import { engines, type Engines } from './support/engines/engines.js';
 import { checkoutModule, goSources } from './support/modules.js';
 import { expectRefused, packedPackage } from './support/packed.js';
@@ -35,14 +36,13 @@ describe('second corpus: real programs, run as their authors meant, with no dock
   for (const m of PROGRAMS) {
     describe(`${label(m)}: ${m.traits.join('; ')}`, () => {
       let dir = '';
-      let generated: Awaited<ReturnType<typeof execa>> | undefined;
       const image = `programs-${m.module.split('/').at(-1)}-${m.version}:test`.toLowerCase().replace(/[^a-z0-9.:_-]/g, '-');
       const args = ['docker', '--yes', '--force', ...(m.main ? ['--main', m.main] : []), ...(m.flags ?? [])];
       const build = (words: string[], extra: Record<string, string> = {}) =>
         execa('./build.sh', words, { cwd: dir, env: e.env({ VERSION, IMAGE: image, ...extra }), all: true, reject: false });
 
       before(async () => {
-        dir = await checkoutModule(m.module, m.version, m.module.split('/').filter((e) => !/^v\d+$/.test(e)).at(-1)!);
+        dir = await checkoutModule(m.module, m.version, moduleBase(m.module));
         dirs.push(dir);
       });
 
@@ -56,7 +56,7 @@ describe('second corpus: real programs, run as their authors meant, with no dock
       it('generator-dockergo docker writes the container files, touching no Go file', async () => {
         const sources = goSources(dir);
         const hadMakefile = listFiles(dir).includes('Makefile');
-        generated = await execa(bin, args, { cwd: dir, all: true, reject: false });
+        const generated = await execa(bin, args, { cwd: dir, all: true, reject: false });
         assert.equal(generated.exitCode, 0, String(generated.all));
         assert.deepEqual(goSources(dir), sources);
         assert.equal(hadMakefile, !m.noMakefile, 'the corpus says whether the module has a Makefile');

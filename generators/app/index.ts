@@ -1,12 +1,12 @@
 // `yo dockergo` / `generator-dockergo`: scaffolds a containerised Go service.
 // The class only sequences Yeoman's run loop; the work lives in ../lib.
 import Generator from 'yeoman-generator';
-import { equivalentCommand, shellQuote } from '../lib/answers.js';
+import { equivalentCommand } from '../lib/answers.js';
 import { DockergoGenerator } from '../lib/base.js';
 import { projectFiles } from '../lib/files.js';
 import { declareOptions, packageVersion } from '../lib/generator-support.js';
 import { toTemplateData, type TemplateData } from '../lib/template-data.js';
-import { isPrivilegedPort } from '../lib/validate.js';
+import { isPrivilegedPort, shellQuote } from '../lib/validate.js';
 
 export default class AppGenerator extends DockergoGenerator {
   protected readonly generatorName = 'app' as const;

@@ -5,11 +5,11 @@
 // none, and .yo-rc.json; it never touches .go files, go.mod or go.sum.
 import { existsSync, statSync } from 'node:fs';
 import Generator from 'yeoman-generator';
-import { equivalentCommand, shellQuote, UsageError } from '../lib/answers.js';
+import { equivalentCommand, UsageError } from '../lib/answers.js';
 import { DockergoGenerator } from '../lib/base.js';
 import { containerFiles, type PlannedFile } from '../lib/files.js';
 import { declareOptions, packageVersion } from '../lib/generator-support.js';
-import { programName } from '../lib/validate.js';
+import { programName, shellQuote } from '../lib/validate.js';
 import { inspectMain, scanModule, type MainDeps, type MainPackage, type ModuleInfo } from '../lib/module-scan.js';
 import type { InputName } from '../lib/inputs.js';
 import { toTemplateData, type TemplateData } from '../lib/template-data.js';

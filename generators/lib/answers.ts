@@ -17,8 +17,6 @@ export function escapeControls(text: string): string {
   });
 }
 
-export { shellQuote };
-
 /** Bad input: one line naming the input, the bad value and the rule. */
 export class InputError extends Error {
   constructor(where: string, value: unknown, rule: string) {
@@ -127,7 +125,6 @@ export function toRaw(answers: Partial<Answers>): RawInputs {
   }
   return out;
 }
-
 
 /** Standard input to its end, however slowly it comes (`jq … |`, `curl … |`). */
 export async function readAllStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {

@@ -167,8 +167,9 @@ export abstract class DockergoGenerator extends Generator {
     const known: Partial<Answers> = { ...stored, ...given };
     const ctx = defaultContext(this.root, { ...defaults, ...known });
     const presetDefaults = { ...defaults, ...this.preset?.defaults };
-    const promptedHere = (key: InputName) => [this.generatorName, undefined].includes((INPUTS as readonly InputSpec[]).find((i) => i.key === key)?.promptIn);
-    const askable = (key: InputName) => ask(key) && locked[key] === undefined && promptedHere(key);
+    // An input asked only by one generator (promptIn) is a flag alone in the other.
+    const promptIn = (key: InputName) => (INPUTS as readonly InputSpec[]).find((i) => i.key === key)?.promptIn ?? this.generatorName;
+    const askable = (key: InputName) => ask(key) && locked[key] === undefined && promptIn(key) === this.generatorName;
     const asked = this.interactive
       ? await askQuestions(this, known, ctx, this.optionValue('askAnswered') === true, presetDefaults, askable)
       : {};
