@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadAll } from 'js-yaml';
 import { presetSchema } from '../generators/lib/preset.js';
 import { checkDockerfile } from './support/dockerfile-rules.js';
 import { assertCommandReproduces, generate, generateFailing, listFiles, PACKAGE_ROOT, read, runApp, tempDir } from './support/project.js';
@@ -42,24 +41,20 @@ describe('the example preset (examples/acme-preset)', () => {
     assert.deepEqual(checkDockerfile(dockerfile, { port: 8080 }), []);
   });
 
-  it('replaces the README template and adds deploy/kubernetes.yaml', () => {
+  it('replaces the README template and, by default, writes the Kubernetes manifests its kubernetes section shapes', () => {
     assert.match(read(dir, 'README.md'), /^An Acme Corp service \(module `example\.com\/acme\/orders`/m);
-    assert.ok(listFiles(dir).includes('deploy/kubernetes.yaml'));
+    assert.ok(listFiles(dir).includes('deploy/kubernetes/base/deployment.yaml'));
+    assert.ok(listFiles(dir).includes('deploy/kubernetes/overlays/prod/ingress.yaml'));
+    assert.match(read(dir, 'deploy/kubernetes/base/kustomization.yaml'), /^namespace: "acme-apps"$/m);
+    assert.match(read(dir, 'deploy/kubernetes/base/kustomization.yaml'), /^ {6}"com\.acme\.team": "platform"$/m);
+    assert.match(read(dir, 'deploy/kubernetes/base/deployment.yaml'), /^ {14}cpu: "100m"$/m);
+    assert.match(read(dir, 'deploy/kubernetes/overlays/prod/kustomization.yaml'), /^ {2}- "ingress\.yaml"$/m);
+    assert.match(read(dir, 'build.sh'), /^REGISTRY=\$\{REGISTRY:-registry\.acme\.internal\/apps\}$/m);
   });
 
-  it('its Kubernetes manifest probes /healthz and /readyz on the port, non-root, read-only', async () => {
-    const { dir: custom } = await generate({ module: 'example.com/acme/pay', port: '9400', preset: ACME });
-    const [deployment, service] = loadAll(read(custom, 'deploy/kubernetes.yaml')) as Record<string, any>[];
-    const spec = deployment!['spec']['template']['spec'];
-    const container = spec['containers'][0];
-    assert.equal(deployment!['kind'], 'Deployment');
-    assert.deepEqual(container['ports'], [{ name: 'http', containerPort: 9400 }]);
-    assert.deepEqual(container['env'], [{ name: 'PORT', value: '9400' }]);
-    assert.deepEqual(container['livenessProbe'], { httpGet: { path: '/healthz', port: 'http' } });
-    assert.deepEqual(container['readinessProbe'], { httpGet: { path: '/readyz', port: 'http' } });
-    assert.equal(spec['securityContext']['runAsNonRoot'], true);
-    assert.equal(container['securityContext']['readOnlyRootFilesystem'], true);
-    assert.equal(service!['kind'], 'Service');
+  it('--deploy none still leaves the manifests out', async () => {
+    const { dir: plain } = await generate({ module: 'example.com/acme/pay', deploy: 'none', preset: ACME });
+    assert.ok(!listFiles(plain).some((f) => f.startsWith('deploy/')));
   });
 
   it('is remembered in .yo-rc.json; a folder outside the project is run again only when given again, and then writes identical files', async () => {

@@ -27,6 +27,7 @@ const ANSWERS: Answers = {
   goVersion: '1.26.8',
   compose: true,
   ci: 'github',
+  deploy: 'kubernetes',
 };
 
 /** What a run of these answers writes: every rendered file, the config stub, and .yo-rc.json. */

@@ -68,8 +68,7 @@ export default class DockerGenerator extends DockergoGenerator {
   configuring(): void {
     this.data = toTemplateData(this.answers, {
       generatorVersion: packageVersion,
-      images: this.preset?.images,
-      labels: this.preset?.labels,
+      ...this.presetData(),
       existing: {
         mainPackage: this.main.pkg,
         dockerignore: this.module.dockerignore,
@@ -115,7 +114,8 @@ export default class DockerGenerator extends DockergoGenerator {
       const command = equivalentCommand(this.answers, words, { command: 'generator-dockergo docker', omit });
       this.log(`\nTo do this again without prompts:\n  ${command}\n`);
     }
-    this.log(`\nContainer files for ${this.main.pkg} are ready. Next:\n  ./build.sh build\n  ./build.sh test\n  ./build.sh run\n`);
+    const deploy = this.data.deploy === 'kubernetes' ? '  ./build.sh deploy dev   # with REGISTRY set: push, then roll out on Kubernetes\n' : '';
+    this.log(`\nContainer files for ${this.main.pkg} are ready. Next:\n  ./build.sh build\n  ./build.sh test\n  ./build.sh run\n${deploy}`);
   }
 }
 

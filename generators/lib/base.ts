@@ -6,7 +6,7 @@ import { constants, existsSync, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { checkInputs, completeAnswers, readAllStdin, readAnswersFile, toRaw, UsageError, type RawInputs } from './answers.js';
-import { filesBelow, withOverlays, type PlannedFile } from './files.js';
+import { filesBelow, KUBERNETES_DIR, withOverlays, type PlannedFile } from './files.js';
 import { checkFolder, checkPlan } from './write/plan.js';
 import { blobId, readBlob, storeBlobs } from './record.js';
 import { renderFile } from './render.js';
@@ -28,7 +28,7 @@ import {
 } from './generator-support.js';
 import { INPUTS, type Answers, type DefaultContext, type InputName, type InputSpec } from './inputs.js';
 import { checkStoredPreset, loadPreset, type Preset } from './preset.js';
-import type { TemplateData } from './template-data.js';
+import type { DataOptions, TemplateData } from './template-data.js';
 
 export abstract class DockergoGenerator extends Generator {
   protected flags: Partial<Answers> = {};
@@ -214,6 +214,12 @@ export abstract class DockergoGenerator extends Generator {
     storeBlobs(this.root, [...this.written.values()]);
   }
 
+  /** What the preset gives the template data: images, labels, Kubernetes defaults and its overlay files. */
+  protected presetData(): Pick<DataOptions, 'images' | 'labels' | 'kubernetes' | 'overlays'> {
+    if (!this.preset) return {};
+    return { images: this.preset.images, labels: this.preset.labels, kubernetes: this.preset.kubernetes, overlays: this.preset.overlays };
+  }
+
   /** The `--preset …` words for an equivalent command. */
   protected presetWords(): string[] {
     return this.preset ? ['--preset', this.preset.spec] : [];
@@ -233,7 +239,10 @@ export abstract class DockergoGenerator extends Generator {
   ): void {
     const files = (
       this.preset ? withOverlays(plan, path.join(this.preset.dir, 'templates'), this.preset.overlays, new Set(filesBelow(templatesRoot))) : plan
-    ).filter(keep);
+    )
+      // A preset's extra manifests come only with the manifests they extend.
+      .filter((f) => data.deploy === 'kubernetes' || !f.destination.startsWith(`${KUBERNETES_DIR}/`))
+      .filter(keep);
     checkPlan(this.root, [...files, { destination: '.yo-rc.json' }]);
     // The record may name only files this generator writes: the same filter as the plan's.
     if (this.updating) return this.update(files, data, store, omit, (destination) => keep({ template: '', destination }));

@@ -41,6 +41,34 @@ export function containerFiles(data: TemplateData): PlannedFile[] {
     { template: 'build.sh.ejs', destination: 'build.sh', executable: true },
     ...(data.compose ? [{ template: 'compose.yaml.ejs', destination: 'compose.yaml' }] : []),
     ...(data.ci === 'github' ? [{ template: 'ci/github.yml.ejs', destination: '.github/workflows/ci.yml' }] : []),
+    ...(data.deploy === 'kubernetes' ? kubernetesFiles(data) : []),
+  ];
+}
+
+/** Where the Kustomize base and overlays go. */
+export const KUBERNETES_DIR = 'deploy/kubernetes';
+
+/**
+ * The Kustomize tree: the base is the generator's (re-rendered and merged by `update`); each
+ * overlay is written once and is then the user's (keepExisting: never changed again).
+ */
+export function kubernetesFiles(data: TemplateData): PlannedFile[] {
+  const base = (file: string): PlannedFile => ({ template: `deploy/kubernetes/base/${file}.ejs`, destination: `${KUBERNETES_DIR}/base/${file}` });
+  const overlay = (name: 'dev' | 'prod', file: string): PlannedFile => ({
+    template: `deploy/kubernetes/overlays/${name}/${file}.ejs`,
+    destination: `${KUBERNETES_DIR}/overlays/${name}/${file}`,
+    keepExisting: true,
+    source: '--deploy',
+  });
+  return [
+    base('kustomization.yaml'),
+    base(data.isService ? 'deployment.yaml' : 'job.yaml'),
+    base('serviceaccount.yaml'),
+    ...(data.isService ? [base('service.yaml'), base('pdb.yaml')] : []),
+    base('networkpolicy.yaml'),
+    overlay('dev', 'kustomization.yaml'),
+    overlay('prod', 'kustomization.yaml'),
+    ...(data.isService ? [overlay('prod', 'hpa.yaml')] : []),
   ];
 }
 
@@ -57,7 +85,9 @@ export function withOverlays(plan: PlannedFile[], overlayDir: string, overlays: 
     const replaced = out.filter((f) => f.template === overlay || f.destination === destination);
     for (const f of replaced) f.template = template;
     if (replaced.length === 0 && !builtin.has(overlay)) {
-      out.push({ template, destination, executable: (statSync(template).mode & 0o111) !== 0 });
+      // A file for an overlay folder is the user's once written, like the overlay itself.
+      const owned = destination.startsWith('deploy/kubernetes/overlays/') ? { keepExisting: true } : {};
+      out.push({ template, destination, executable: (statSync(template).mode & 0o111) !== 0, ...owned });
     }
   }
   return out;

@@ -20,8 +20,10 @@ export const BASES = ['alpine', 'scratch', 'distroless'] as const;
 export const KINDS = ['service', 'cli'] as const;
 export const LAYOUTS = ['flat', 'cmd'] as const;
 export const CI_SYSTEMS = ['none', 'github'] as const;
+export const DEPLOY_TARGETS = ['none', 'kubernetes'] as const;
 export type Base = (typeof BASES)[number];
 export type Ci = (typeof CI_SYSTEMS)[number];
+export type Deploy = (typeof DEPLOY_TARGETS)[number];
 export type Kind = (typeof KINDS)[number];
 export type Layout = (typeof LAYOUTS)[number];
 
@@ -41,6 +43,7 @@ export interface Answers {
   goVersion: string;
   compose: boolean;
   ci: Ci;
+  deploy: Deploy;
 }
 
 export type InputName = keyof Answers;
@@ -237,6 +240,16 @@ export const INPUTS = [
     prompt: 'CI workflow',
     ...choiceOf(CI_SYSTEMS),
     defaultValue: () => 'none' as Ci,
+  }),
+  spec({
+    key: 'deploy',
+    flag: 'deploy',
+    description:
+      'Deployment manifests: `kubernetes` writes a Kustomize base (the generator\'s: `update` merges it) and dev/prod overlays (yours), which pass Pod Security "restricted"; `./build.sh deploy` rolls them out',
+    defaultHelp: '`none`',
+    prompt: 'Deployment manifests',
+    ...choiceOf(DEPLOY_TARGETS),
+    defaultValue: () => 'none' as Deploy,
   }),
 ] as const satisfies readonly InputSpec<any>[];
 

@@ -9,7 +9,21 @@ import ejs from 'ejs';
 import { checkInputs, parseJson, UsageError } from './answers.js';
 import { filesBelow } from './files.js';
 import { INPUTS, type Answers, type InputSpec } from './inputs.js';
-import { checkImageRef, checkLabel, IMAGE_RULE, LABEL_KEY_RULE, LABEL_VALUE_RULE } from './validate.js';
+import { DEFAULT_RESOURCES, type KubernetesPreset, type KubernetesResources } from './template-data.js';
+import {
+  checkImageRef,
+  checkLabel,
+  checkNamespace,
+  checkQuantity,
+  checkRepository,
+  IMAGE_RULE,
+  LABEL_KEY_RULE,
+  LABEL_VALUE_RULE,
+  NAMESPACE_RULE,
+  QUANTITY_RULE,
+  REPOSITORY_RULE,
+  type Checked,
+} from './validate.js';
 
 export interface Preset {
   /** As given: a folder path or an npm package name. */
@@ -23,6 +37,8 @@ export interface Preset {
   locked: Partial<Answers>;
   images: PresetImages;
   labels: Record<string, string>;
+  /** The Kubernetes manifests' registry, namespace and resource defaults. */
+  kubernetes: KubernetesPreset;
   /** Template paths relative to the preset's templates/ folder. */
   overlays: string[];
   /** Its package.json version (an npm package), else preset.json's "version"; recorded for `update`. */
@@ -74,14 +90,57 @@ export function presetSchema(): Record<string, unknown> {
           distroless: { type: 'string', description: `The runtime image for --base distroless: ${IMAGE_RULE}.` },
         },
       },
+      kubernetes: {
+        type: 'object',
+        description: 'Defaults for the Kubernetes manifests (--deploy kubernetes).',
+        additionalProperties: false,
+        properties: {
+          registry: { type: 'string', description: `Where images are pushed and the cluster pulls them from (build.sh's REGISTRY default): ${REPOSITORY_RULE}.` },
+          namespace: { type: 'string', description: `The namespace the manifests go into: ${NAMESPACE_RULE}.` },
+          resources: {
+            type: 'object',
+            description: `The container's resources, each ${QUANTITY_RULE}. There is no CPU limit: it throttles.`,
+            additionalProperties: false,
+            properties: Object.fromEntries(
+              Object.entries(DEFAULT_RESOURCES).map(([key, value]) => [key, { type: 'string', description: `${RESOURCE_HELP[key as keyof KubernetesResources]} (default ${value})` }]),
+            ),
+          },
+        },
+      },
       labels: {
         type: 'object',
-        description: 'Extra OCI labels for every image.',
+        description: 'Extra OCI labels for every image; with --deploy kubernetes also labels of the manifests (annotations where Kubernetes forbids the text).',
         propertyNames: { pattern: '^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$' },
         additionalProperties: { type: 'string', pattern: '^[^$\\\\\\u0000-\\u001f\\u007f]*$' },
       },
     },
   };
+}
+
+const RESOURCE_HELP: Record<keyof KubernetesResources, string> = {
+  cpu: 'CPU request',
+  memory: 'memory request',
+  memoryLimit: 'memory limit',
+  ephemeralStorage: 'ephemeral-storage request',
+  ephemeralStorageLimit: 'ephemeral-storage limit',
+};
+
+/** The preset's kubernetes section, each value against its rule. */
+function checkKubernetes(raw: { registry?: string; namespace?: string; resources?: Record<string, string> } | undefined, where: string): KubernetesPreset {
+  const out: KubernetesPreset = {};
+  const take = (field: string, value: string, check: (v: string) => Checked<string>): string => {
+    const checked = check(value);
+    if (!checked.ok) throw new UsageError(`${where}: kubernetes.${field}: ${JSON.stringify(value)} is not valid: must be ${checked.rule}`);
+    return checked.value;
+  };
+  if (raw?.registry !== undefined) out.registry = take('registry', raw.registry, checkRepository);
+  if (raw?.namespace !== undefined) out.namespace = take('namespace', raw.namespace, checkNamespace);
+  if (raw?.resources) {
+    const resources: Partial<KubernetesResources> = {};
+    for (const [key, value] of Object.entries(raw.resources)) resources[key as keyof KubernetesResources] = take(`resources.${key}`, value, checkQuantity);
+    out.resources = resources;
+  }
+  return out;
 }
 
 /** npm's package-name grammar (validate-npm-package-name, for new packages): [@scope/]name, lowercase, URL-safe, no leading "." or "_". */
@@ -162,7 +221,9 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
     locked?: Record<string, string | number | boolean | string[]>;
     images?: PresetImages;
     labels?: Record<string, string>;
+    kubernetes?: { registry?: string; namespace?: string; resources?: Record<string, string> };
   };
+  const kubernetes = checkKubernetes(raw.kubernetes, where);
   const defaults = checkInputs(raw.defaults ?? {}, (s) => `${where}: defaults.${s.key}`);
   const locked = checkInputs(raw.locked ?? {}, (s) => `${where}: locked.${s.key}`);
   const images: Preset['images'] = {};
@@ -179,7 +240,7 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
   }
   const overlays = overlayFiles(path.join(dir, 'templates'), where);
   for (const template of overlays) checkTemplateSyntax(path.join(dir, 'templates', template), `${where}: templates/${template}`);
-  return { spec, dir, file, description: raw.description ?? '', defaults, locked, images, labels: { ...raw.labels }, overlays, version: packageVersionOf(dir) ?? raw.version };
+  return { spec, dir, file, description: raw.description ?? '', defaults, locked, images, labels: { ...raw.labels }, kubernetes, overlays, version: packageVersionOf(dir) ?? raw.version };
 }
 
 /**

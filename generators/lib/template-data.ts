@@ -1,8 +1,8 @@
 // The one typed function that turns validated answers into the data every template sees.
 // This object is a public interface (preset overlays render with it): add fields, never
 // rename or remove them. The README documents it field by field.
-import type { Answers, Base, Ci, Kind, Layout } from './inputs.js';
-import { shellQuote, splitArgs } from './validate.js';
+import type { Answers, Base, Ci, Deploy, Kind, Layout } from './inputs.js';
+import { isKubernetesLabel, kubernetesName, shellQuote, splitArgs } from './validate.js';
 
 // The runtime's Alpine release: a supported one (3.24, May 2026; Alpine supports a release for
 // two years). Alpine keeps every old tag, so alpine:<x.y> stays pullable.
@@ -34,6 +34,59 @@ export interface ImageRefs {
   builder: string;
   /** Runtime FROM reference: "scratch", an alpine reference, or a distroless one. */
   runtime: string;
+}
+
+/** What a preset may set for the Kubernetes manifests. */
+export interface KubernetesPreset {
+  /** Where images are pushed and pulled from: build.sh's REGISTRY default, e.g. "registry.example.com/team". */
+  registry?: string;
+  /** The namespace the manifests go into. */
+  namespace?: string;
+  resources?: Partial<KubernetesResources>;
+}
+
+export interface KubernetesResources {
+  cpu: string;
+  memory: string;
+  memoryLimit: string;
+  ephemeralStorage: string;
+  ephemeralStorageLimit: string;
+}
+
+/** Resource defaults: a CPU request but no CPU limit (a limit throttles a Go program's bursts), a memory request and limit. */
+export const DEFAULT_RESOURCES: KubernetesResources = {
+  cpu: '50m',
+  memory: '64Mi',
+  memoryLimit: '256Mi',
+  ephemeralStorage: '64Mi',
+  ephemeralStorageLimit: '1Gi',
+};
+
+export interface KubernetesData {
+  /** The objects' name and the app.kubernetes.io/name label: the app name as a DNS-1035 label ("client_golang" is "client-golang"). */
+  name: string;
+  /** build.sh's REGISTRY default ("" when the preset sets none). */
+  registry: string;
+  /** The manifests' namespace ("" leaves it to kubectl's context or build.sh's NAMESPACE). */
+  namespace: string;
+  resources: KubernetesResources;
+  /** preStop sleep: the endpoint removal reaches kube-proxy and load balancers while the pod still serves. */
+  drainSeconds: number;
+  /** How long the program's shutdown may take after SIGTERM (the generated service's Shutdown timeout). */
+  shutdownSeconds: number;
+  /** Covers drain + shutdown + a margin: the kubelet's SIGKILL clock includes the preStop. */
+  terminationGracePeriodSeconds: number;
+  /** HTTP probes at /readyz and /healthz (a program of ours); TCP probes on the port for an existing one. */
+  httpProbes: boolean;
+  /** The ConfigMap kustomize generates from the config files. */
+  configMap: string;
+  /** Each config file: its ConfigMap key, its path below configDir, and its path from the base folder. */
+  configKeys: { key: string; path: string; fromBase: string }[];
+  /** Preset labels that are valid Kubernetes labels (the others become annotations). */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Extra manifests from a preset's templates/deploy/ overlay, per kustomization folder. */
+  extra: { base: string[]; dev: string[]; prod: string[] };
 }
 
 export interface TemplateData {
@@ -93,6 +146,9 @@ export interface TemplateData {
   compose: boolean;
   /** The CI workflow written: "none" or "github". */
   ci: Ci;
+  /** The deployment manifests written: "none" or "kubernetes". */
+  deploy: Deploy;
+  kubernetes: KubernetesData;
   /** Quotes a key or value for YAML (compose.yaml, the workflow, manifests): one helper for every YAML template. */
   yaml: (value: string | number) => string;
   /** A value for compose.yaml, where `$` would be interpolated: quoted for YAML with `$` as `$$`. */
@@ -122,6 +178,9 @@ export interface DataOptions {
   existing?: ExistingProgram;
   images?: { builder?: string; runtime?: string; distroless?: string };
   labels?: Record<string, string>;
+  kubernetes?: KubernetesPreset;
+  /** A preset's overlay templates (paths below its templates/ folder), for extra manifests. */
+  overlays?: readonly string[];
 }
 
 const SHELL_WORD = /^[A-Za-z0-9._/:=@%+,~-]+$/;
@@ -199,8 +258,53 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     workdir: '/data',
     compose: isService && answers.compose && existing?.composeFile === undefined,
     ci: answers.ci,
+    deploy: answers.deploy,
+    kubernetes: kubernetesData(answers, options, configFiles, existing),
     yaml: yamlString,
     composeString: (value) => yamlString(value.replaceAll('$', '$$$$')),
+  };
+}
+
+const BUILTIN_MANIFESTS = new Set([
+  'kustomization.yaml', 'deployment.yaml', 'job.yaml', 'service.yaml', 'serviceaccount.yaml', 'pdb.yaml', 'networkpolicy.yaml', 'hpa.yaml',
+]);
+
+function kubernetesData(answers: Answers, options: DataOptions, configFiles: ConfigFile[], existing: ExistingProgram | undefined): KubernetesData {
+  const preset = options.kubernetes ?? {};
+  const labels: Record<string, string> = {};
+  const annotations: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.labels ?? {})) (isKubernetesLabel(key, value) ? labels : annotations)[key] = value;
+  const keys = new Set<string>();
+  const configKeys = configFiles.map((f) => {
+    // A ConfigMap key is [-._a-zA-Z0-9]+: the path with "/" as "_", made unique.
+    const stem = f.path.replaceAll('/', '_').replace(/[^-._a-zA-Z0-9]/g, '-');
+    let key = stem;
+    for (let i = 2; keys.has(key); i++) key = `${stem}-${i}`;
+    keys.add(key);
+    return { key, path: f.path, fromBase: `../../../${f.path}` };
+  });
+  const extra: KubernetesData['extra'] = { base: [], dev: [], prod: [] };
+  for (const overlay of options.overlays ?? []) {
+    const m = /^deploy\/kubernetes\/(base|overlays\/(dev|prod))\/([^/]+\.ya?ml)(?:\.ejs)?$/.exec(overlay);
+    if (m && !BUILTIN_MANIFESTS.has(m[3]!)) extra[(m[2] ?? 'base') as keyof typeof extra].push(m[3]!);
+  }
+  const drainSeconds = 5;
+  const shutdownSeconds = 10;
+  const name = kubernetesName(answers.name);
+  return {
+    name,
+    registry: preset.registry ?? '',
+    namespace: preset.namespace ?? '',
+    resources: { ...DEFAULT_RESOURCES, ...preset.resources },
+    drainSeconds,
+    shutdownSeconds,
+    terminationGracePeriodSeconds: drainSeconds + shutdownSeconds + 5,
+    httpProbes: existing === undefined,
+    configMap: `${name}-config`,
+    configKeys,
+    labels,
+    annotations,
+    extra,
   };
 }
 

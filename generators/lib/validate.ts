@@ -415,3 +415,46 @@ const PLAIN_WORD = /^[A-Za-z0-9._\/:=@%+,-]+$/;
 export function shellQuote(word: string): string {
   return PLAIN_WORD.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
+
+export const REPOSITORY_RULE = 'an image repository without tag or digest: [registry[:port]/]path, lowercase path, e.g. registry.example.com/team';
+
+/** Where images are pushed and pulled from: a registry and path, with no tag or digest of its own. */
+export function checkRepository(raw: string): Checked<string> {
+  const value = raw.trim().replace(/\/+$/, '');
+  const m = IMAGE_REF.exec(value);
+  if (!m || m[1] !== undefined || m[2] !== undefined || value === '') return fail(REPOSITORY_RULE);
+  return ok(value);
+}
+
+export const NAMESPACE_RULE = 'a Kubernetes namespace: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit';
+
+export function checkNamespace(raw: string): Checked<string> {
+  return /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(raw) ? ok(raw) : fail(NAMESPACE_RULE);
+}
+
+export const QUANTITY_RULE = 'a Kubernetes quantity: a number with an optional unit (m, k, M, G, Ki, Mi, Gi), e.g. 100m, 64Mi';
+
+export function checkQuantity(raw: string): Checked<string> {
+  return /^(?:[0-9]+(?:\.[0-9]+)?)(?:m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.test(raw) && !/^0+(?:\.0+)?[a-zA-Z]*$/.test(raw) ? ok(raw) : fail(QUANTITY_RULE);
+}
+
+const K8S_LABEL_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/;
+
+/** Whether an OCI label can also be a Kubernetes label: key [prefix/]name, value at most 63 of [A-Za-z0-9._-]. */
+export function isKubernetesLabel(key: string, value: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  if (prefix !== undefined && !DNS_SUBDOMAIN.test(prefix)) return false;
+  return K8S_LABEL_NAME.test(name) && (value === '' || K8S_LABEL_NAME.test(value));
+}
+
+/**
+ * The app name as a Kubernetes object name: a Service's name must be a DNS-1035 label (lowercase
+ * letters, digits and "-", starting with a letter, at most 63), which "client_golang" or "3d.api" is not.
+ */
+export function kubernetesName(name: string): string {
+  const dashed = name.replace(/[._]+/g, '-').replace(/-+/g, '-');
+  const lettered = /^[a-z]/.test(dashed) ? dashed : `app-${dashed}`;
+  return lettered.slice(0, 63).replace(/-+$/, '');
+}
