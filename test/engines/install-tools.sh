@@ -3,7 +3,8 @@
 # Each tool lands in $DOCKERGO_TOOLS/<tool>@<version>/ and is built only when that folder is
 # missing, so a second run costs nothing. Prints the bin folder of each tool, one per line.
 #   moby (dockerd 29 line), runc, BuildKit (buildkitd, buildctl, the Dockerfile frontend),
-#   buildx and Compose (docker CLI plugins), the distribution registry, actionlint; and Debian's busybox for arm64,
+#   buildx and Compose (docker CLI plugins), the distribution registry, actionlint, the test cluster
+#   (etcd and the Kubernetes v1.34 components) and kube-score; and Debian's busybox for arm64,
 #   the userland of the stand-in bases' arm64 half (the first time, as root: apt).
 set -euo pipefail
 
@@ -16,6 +17,10 @@ REGISTRY=github.com/distribution/distribution/v3@v3.1.2
 # v5.7 needs Go >= 1.26.10; this machine's Go is 1.26.8.
 COMPOSE=github.com/docker/compose/v5@v5.6.0
 ACTIONLINT=github.com/rhysd/actionlint@v1.7.12
+# The test cluster: v1.34 is the last minor whose kubelet runs on cgroup v1 by default (these machines are v1).
+KUBERNETES=k8s.io/kubernetes@v1.34.4
+ETCD=go.etcd.io/etcd/server/v3@v3.6.16
+KUBESCORE=github.com/zegl/kube-score@v1.20.0
 
 mkdir -p "$TOOLS"
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local
@@ -59,6 +64,61 @@ build buildx "$BUILDX" 0 "" "-X github.com/docker/buildx/version.Version=${BUILD
 build registry "$REGISTRY" 0 "" "-X github.com/distribution/distribution/v3/version.version=${REGISTRY##*@}" registry=cmd/registry
 build compose "$COMPOSE" 0 "" "-X github.com/docker/compose/v5/internal.Version=${COMPOSE##*@}" docker-compose=cmd
 build actionlint "$ACTIONLINT" 0 "" "-X github.com/rhysd/actionlint.version=${ACTIONLINT##*@}" actionlint=cmd/actionlint
+
+# kubernetes: the published k8s.io/kubernetes module points its 31 staging modules at ./staging,
+# which the module zip leaves out, and ships a go.work for it; require the published ones instead.
+kubernetes() {
+  local version=${KUBERNETES##*@} dest="$TOOLS/kubernetes@${KUBERNETES##*@}"
+  if [[ -f "$dest/.done" ]]; then
+    echo "$dest"
+    return
+  fi
+  local dir src minor=${version#v1.}
+  minor=${minor%%.*}
+  dir=$(cd / && go mod download -json "$KUBERNETES" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
+  src=$(mktemp -d)
+  cp -r "$dir/." "$src"
+  chmod -R u+w "$src"
+  rm -rf "$src/vendor" "$src/go.work" "$src/go.work.sum"
+  local staging edits=()
+  for staging in $(sed -n 's/^[[:space:]]*\(k8s.io\/[^ ]*\) => \.\/staging\/.*/\1/p' "$src/go.mod"); do
+    edits+=("-dropreplace=$staging" "-require=$staging@v0.${version#v1.}")
+  done
+  (cd "$src" && go mod edit "${edits[@]}")
+  local stamp="" pkg
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    stamp+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+  done
+  rm -rf "$dest.tmp"
+  mkdir -p "$dest.tmp"
+  # One go build for all six: their shared packages compile once, and the links run in parallel.
+  echo "install-tools: building kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, kubectl from $KUBERNETES" >&2
+  (cd "$src" && CGO_ENABLED=0 GOWORK=off go build -trimpath -ldflags "-s -w$stamp" -o "$dest.tmp/" \
+    ./cmd/kube-apiserver ./cmd/kube-controller-manager ./cmd/kube-scheduler ./cmd/kubelet ./cmd/kube-proxy ./cmd/kubectl)
+  # etcd: a one-file module around etcdmain, since etcd's own main module is not on the proxy path.
+  local etcd
+  etcd=$(mktemp -d)
+  cat > "$etcd/main.go" <<'GO'
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() { etcdmain.Main(os.Args) }
+GO
+  echo "install-tools: building etcd from $ETCD" >&2
+  (cd "$etcd" && go mod init dockergo.test/etcd >/dev/null 2>&1 && go get "$ETCD" >/dev/null 2>&1 && go mod tidy >/dev/null 2>&1 &&
+    CGO_ENABLED=0 GOWORK=off go build -trimpath -ldflags "-s -w" -o "$dest.tmp/etcd" .)
+  rm -rf "$src" "$etcd" "$dest"
+  mv "$dest.tmp" "$dest"
+  touch "$dest/.done"
+  echo "$dest"
+}
+kubernetes
+build kube-score "$KUBESCORE" 0 "" "-X main.version=${KUBESCORE##*@v}" kube-score=cmd/kube-score
 
 busybox_arm64() {
   local dest="$TOOLS/busybox-arm64"

@@ -3,6 +3,7 @@
 // At the end of the run, stop the engines and servers the run started (test/support/engines/),
 // and remove the packed package.
 import { stopEngines } from './engines/engines.js';
+import { stopCluster } from './engines/kubernetes.js';
 import { removePackedPackage } from './packed.js';
 import { PACKAGE_ROOT } from './project.js';
 
@@ -11,6 +12,8 @@ export const mochaHooks = {
     process.chdir(PACKAGE_ROOT);
   },
   async afterAll(): Promise<void> {
+    // The cluster pulls from the engines' registries: it stops first.
+    await stopCluster();
     await stopEngines();
     await removePackedPackage();
   },

@@ -19,6 +19,10 @@ export interface Tools {
   compose: string;
   /** actionlint, which lints GitHub workflows (and their run: blocks with shellcheck). */
   actionlint: string;
+  /** etcd and the Kubernetes components (kube-apiserver … kubectl) of the test cluster. */
+  kubernetes: string;
+  /** kube-score, the manifest linter. */
+  kubeScore: string;
   /** busybox-static for arm64, unpacked from Debian's package. */
   busyboxArm64: string;
 }
@@ -43,6 +47,8 @@ export function tools(): Tools {
     registry: find('registry'),
     compose: find('compose'),
     actionlint: find('actionlint'),
+    kubernetes: find('kubernetes'),
+    kubeScore: find('kube-score'),
     busyboxArm64,
   };
   return cached;

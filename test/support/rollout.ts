@@ -1,0 +1,71 @@
+// What the cluster suite and the benchmark both do with a generated service: deploy it with
+// ./build.sh deploy from the registry behind htpasswd, and put steady load on it through its
+// ClusterIP during `kubectl rollout restart`, with the preStop drain or (the control) without.
+import assert from 'node:assert/strict';
+import { execa } from 'execa';
+import type { Engines } from './engines/engines.js';
+import type { Cluster } from './engines/kubernetes.js';
+import { steadyLoad, type LoadResult } from './load.js';
+
+/** docker login to the registry behind htpasswd, and the same credentials as the image pull secret `regcred` in ns. */
+export async function pullSecret(e: Engines, k: Cluster, ns: string): Promise<void> {
+  const { user, password } = e.secure.auth!;
+  const login = await execa('docker', ['login', '--username', user, '--password-stdin', e.secure.host], { env: e.env(), input: password, reject: false, all: true });
+  assert.equal(login.exitCode, 0, String(login.all));
+  const secret = await k.run(['create', 'secret', 'docker-registry', 'regcred', '-n', ns, `--docker-server=${e.secure.host}`, `--docker-username=${user}`, `--docker-password=${password}`]);
+  assert.equal(secret.exitCode, 0, String(secret.all));
+}
+
+/** build.sh's environment for deploy into ns, pushing to `<secure registry>/<path>`. */
+export function deployEnv(e: Engines, k: Cluster, ns: string, path: string, extra: Record<string, string> = {}): Record<string, string> {
+  return k.env(e.env({ REGISTRY: `${e.secure.host}/${path}`, NAMESPACE: ns, PULL_SECRET: 'regcred', ROLLOUT_TIMEOUT: '3m', ...extra }));
+}
+
+/** ./build.sh deploy OVERLAY, which must succeed; its output and how long it took. */
+export async function deploy(dir: string, env: Record<string, string>, overlay = 'dev'): Promise<{ output: string; seconds: number }> {
+  const started = Date.now();
+  const result = await execa('./build.sh', ['deploy', overlay], { cwd: dir, env, all: true, reject: false });
+  assert.equal(result.exitCode, 0, String(result.all));
+  return { output: String(result.all), seconds: (Date.now() - started) / 1000 };
+}
+
+/** The Deployment's pods (not yet deleted ones too). */
+export async function podsOf(k: Cluster, ns: string, name: string) {
+  const out = await k.run(['get', 'pods', '-n', ns, '-l', `app.kubernetes.io/name=${name}`, '-o', 'json']);
+  return (JSON.parse(String(out.stdout)) as {
+    items: { metadata: { name: string; deletionTimestamp?: string }; status: { phase: string; containerStatuses?: { ready: boolean; restartCount: number; containerID: string }[] } }[];
+  }).items;
+}
+
+/** Steady load through the ClusterIP during `kubectl rollout restart`, until the old pods are gone. */
+export async function loadDuringRestart(k: Cluster, ns: string, name: string): Promise<LoadResult> {
+  const ip = String((await k.run(['get', 'service', name, '-n', ns, '-o', 'jsonpath={.spec.clusterIP}'])).stdout);
+  const replicas = Number((await k.run(['get', 'deployment', name, '-n', ns, '-o', 'jsonpath={.spec.replicas}'])).stdout);
+  const rollout = (async () => {
+    await new Promise((r) => setTimeout(r, 2000));
+    const restart = await k.run(['rollout', 'restart', `deployment/${name}`, '-n', ns]);
+    assert.equal(restart.exitCode, 0, String(restart.all));
+    const status = await k.run(['rollout', 'status', `deployment/${name}`, '-n', ns, '--timeout=180s']);
+    assert.equal(status.exitCode, 0, String(status.all));
+    // The last old pod drains and exits after the rollout reports done.
+    const deadline = Date.now() + 60_000;
+    while ((await podsOf(k, ns, name)).length > replicas && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 2000));
+  })();
+  const result = await steadyLoad(`http://${ip}/readyz`, { workers: 4, intervalMs: 20, until: rollout, maxSeconds: 150, maxRequests: 40_000 });
+  await rollout;
+  return result;
+}
+
+/** The control: the same Deployment without its preStop drain, rolled out and settled. */
+export async function removeDrain(k: Cluster, ns: string, name: string): Promise<void> {
+  const patched = await k.run(['patch', 'deployment', name, '-n', ns, '--type', 'json', '-p', '[{"op":"remove","path":"/spec/template/spec/containers/0/lifecycle"}]']);
+  assert.equal(patched.exitCode, 0, String(patched.all));
+  await k.run(['rollout', 'status', `deployment/${name}`, '-n', ns, '--timeout=180s']);
+  // Let the drained pods of that rollout finish leaving.
+  const deadline = Date.now() + 60_000;
+  while ((await podsOf(k, ns, name)).length > 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+}
+
+export const describeLoad = (r: LoadResult): string =>
+  `${r.failed} of ${r.sent} requests failed at ${r.rate.toFixed(0)} requests/s over ${r.seconds.toFixed(0)} s (${r.retried} pooled retries on a closed idle connection)`;
