@@ -1,0 +1,255 @@
+// --deploy kubernetes on a real single-node cluster (test/support/engines/kubernetes.ts), started
+// once per run: every overlay of every variant against the apiserver's own admission (Pod
+// Security "restricted", strict field validation, no warning) and kube-score; then what users
+// type: ./build.sh deploy dev, pulling from the registry behind htpasswd through an image pull
+// secret; a rolling update under steady load that loses no request, and its control without the
+// drain, which does; an eviction the PodDisruptionBudget refuses; a cli's Job.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import * as yaml from 'js-yaml';
+import { engines, type Engines } from './support/engines/engines.js';
+import { cluster, type Cluster } from './support/engines/kubernetes.js';
+import { tools, versionOf } from './support/engines/tools.js';
+import { checkoutModule } from './support/modules.js';
+import { cleanup, generate, PACKAGE_ROOT, read } from './support/project.js';
+import { deploy, deployEnv, describeLoad, loadDuringRestart, podsOf, pullSecret, removeDrain } from './support/rollout.js';
+import { basesOf, dockerGenerate, logOnce } from './support/variants.js';
+
+interface ManifestVariant {
+  label: string;
+  options: Record<string, unknown>;
+  /** dockergo:docker on a corpus module, instead of a new project. */
+  corpus?: { module: string; version: string; main: string; kind: 'service' | 'cli' };
+}
+
+const VARIANTS: ManifestVariant[] = [
+  { label: 'service, alpine', options: {} },
+  { label: 'service, scratch, cmd layout, config files', options: { base: 'scratch', layout: 'cmd', config: ['config/app.yaml', 'extra.json'] } },
+  { label: 'service, distroless, port 9090', options: { base: 'distroless', port: '9090' } },
+  { label: 'cli, alpine', options: { kind: 'cli' } },
+  { label: 'cli, scratch, config files', options: { kind: 'cli', base: 'scratch', config: ['config/app.yaml'] } },
+  { label: 'the example preset', options: { preset: path.join(PACKAGE_ROOT, 'examples/acme-preset') } },
+  {
+    label: 'dockergo:docker on prometheus/client_golang ./examples/simple',
+    options: {},
+    corpus: { module: 'github.com/prometheus/client_golang', version: 'v1.25.0', main: './examples/simple', kind: 'service' },
+  },
+  { label: 'dockergo:docker on filippo.io/mkcert', options: {}, corpus: { module: 'filippo.io/mkcert', version: 'v1.4.4', main: '.', kind: 'cli' } },
+];
+
+const KUBE_SCORE_FLAGS = [
+  'score',
+  // Our own manifests may not silence a check with a kube-score/ignore annotation.
+  '--disable-ignore-checks-annotations',
+  // A CPU request only: a CPU limit throttles.
+  '--ignore-container-cpu-limit',
+  // deploy pins images by digest, so IfNotPresent is exact.
+  '--ignore-test', 'container-image-pull-policy',
+  '--output-format', 'ci',
+];
+
+describe('Kubernetes: the manifests on a real cluster', function () {
+  this.timeout(1_800_000);
+  let e: Engines;
+  let k: Cluster;
+  const dirs: string[] = [];
+  let nsCount = 0;
+  const namespace = async (prefix: string) => k.restrictedNamespace(`${prefix}-${process.pid}-${++nsCount}`);
+  let acme: Promise<string> | undefined;
+  const presetNamespace = () => (acme ??= k.restrictedNamespace('acme-apps'));
+
+
+  before(async () => {
+    e = await engines();
+    k = await cluster(async () => e);
+    logOnce(`cluster: Kubernetes ${k.version} and etcd ${k.etcdVersion}, built from the Go module proxy, on Debian's containerd ${k.containerdVersion}: Ready in ${k.startSeconds.toFixed(1)} s`);
+  });
+  after(() => dirs.forEach(cleanup));
+
+  const manifests = async (dir: string, overlay: string, env: Record<string, string> = {}) => {
+    const result = await execa('./build.sh', ['manifests', overlay], { cwd: dir, env: k.env({ VERSION: 'v1.0.0', ...env }), all: true, reject: false });
+    assert.equal(result.exitCode, 0, String(result.all));
+    return String(result.stdout);
+  };
+
+  describe('every overlay of every variant: server-side dry run into a restricted namespace, and kube-score', () => {
+    for (const variant of VARIANTS) {
+      it(variant.label, async () => {
+        let dir: string;
+        if (variant.corpus) {
+          const c = variant.corpus;
+          dir = await checkoutModule(c.module, c.version, c.module.split('/').at(-1)!);
+          dirs.push(path.dirname(dir));
+          await dockerGenerate(dir, { deploy: 'kubernetes', main: c.main, kind: c.kind, force: true });
+        } else {
+          ({ dir } = await generate({ module: 'example.com/shop/orders', deploy: 'kubernetes', ...variant.options }));
+          dirs.push(dir);
+        }
+        // The preset's namespace is its own (its manifests name it); the others get one from NAMESPACE.
+        const preset = variant.options['preset'] !== undefined;
+        if (preset) await presetNamespace();
+        for (const overlay of ['dev', 'prod']) {
+          const env: Record<string, string> = preset ? {} : { NAMESPACE: await namespace(`dry-${overlay}`) };
+          const rendered = await manifests(dir, overlay, env);
+          const file = path.join(dir, `${overlay}.rendered.yaml`);
+          writeFileSync(file, rendered);
+          const applied = await k.run(['apply', '--dry-run=server', '--validate=strict', '--warnings-as-errors', '-f', file]);
+          assert.equal(applied.exitCode, 0, `${overlay}: ${applied.all}`);
+          assert.doesNotMatch(String(applied.all), /[Ww]arning/, `${overlay}: ${applied.all}`);
+          const score = await execa(path.join(tools().kubeScore, 'kube-score'), [...KUBE_SCORE_FLAGS, file], { reject: false, all: true });
+          const critical = String(score.stdout).split('\n').filter((l) => l.startsWith('[CRITICAL]'));
+          assert.deepEqual(critical, [], `${overlay}: kube-score:\n${score.all}`);
+          assert.equal(score.exitCode, 0, `${overlay}: kube-score exit ${score.exitCode}:\n${score.all}`);
+        }
+      });
+    }
+
+    it('the control: the same namespace refuses a Deployment without seccompProfile, and kube-score flags a missing NetworkPolicy', async () => {
+      const { dir } = await generate({ module: 'example.com/shop/control', deploy: 'kubernetes' });
+      dirs.push(dir);
+      const ns = await namespace('control');
+      const rendered = (await manifests(dir, 'dev', { NAMESPACE: ns })).replace(/^ +seccompProfile:\n +type: RuntimeDefault\n/gm, '');
+      const file = path.join(dir, 'control.yaml');
+      writeFileSync(file, rendered);
+      const applied = await k.run(['apply', '--dry-run=server', '--validate=strict', '--warnings-as-errors', '-f', file]);
+      assert.notEqual(applied.exitCode, 0);
+      assert.match(String(applied.all), /violate PodSecurity "restricted:latest": seccompProfile/);
+      const docs = (yaml.loadAll(rendered) as { kind: string }[]).filter((d) => d.kind !== 'NetworkPolicy');
+      writeFileSync(file, docs.map((d) => yaml.dump(d)).join('---\n'));
+      const score = await execa(path.join(tools().kubeScore, 'kube-score'), [...KUBE_SCORE_FLAGS, file], { reject: false, all: true });
+      assert.notEqual(score.exitCode, 0);
+      assert.match(String(score.stdout), /\[CRITICAL\].*NetworkPolicy/);
+    });
+  });
+
+  describe('./build.sh deploy dev, from the registry behind htpasswd through an image pull secret', () => {
+    let dir = '';
+    let ns = '';
+    let env: Record<string, string> = {};
+    const name = 'orders';
+    const running = async () => (await podsOf(k, ns, name)).filter((p) => !p.metadata.deletionTimestamp && p.status.phase === 'Running');
+
+    before(async () => {
+      await e.useEngine('today');
+      ({ dir } = await generate({ module: 'example.com/shop/orders', base: 'scratch', deploy: 'kubernetes', config: ['config/app.yaml'] }));
+      dirs.push(dir);
+      writeFileSync(path.join(dir, 'config/app.yaml'), 'greeting: first\n');
+      await execa('go', ['mod', 'tidy'], { cwd: dir });
+      const { refs, pinned } = basesOf(read(dir, 'Dockerfile'));
+      for (const line of await e.prepareBases(refs)) logOnce(line);
+      ns = await namespace('deploy');
+      await pullSecret(e, k, ns);
+      env = deployEnv(e, k, ns, 'shop', { ...pinned, VERSION: 'v1.0.0' });
+    });
+
+    it('rolls out pinned by digest; the pods run as 65532 on a read-only root; /healthz answers through the ClusterIP; the config file reaches the program', async () => {
+      const { output, seconds } = await deploy(dir, env);
+      logOnce(`./build.sh deploy dev: build, push, render, apply, rollout complete in ${seconds.toFixed(1)} s`);
+      assert.match(output, /successfully rolled out/);
+      const image = String((await k.run(['get', 'deployment', name, '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout);
+      assert.match(image, new RegExp(`^${e.secure.host.replace(/\./g, '\\.')}/shop/orders@sha256:[0-9a-f]{64}$`));
+      const live = await running();
+      assert.equal(live.length, 2);
+      for (const pod of live) {
+        const pid = await k.pidOf(pod.status.containerStatuses![0]!.containerID);
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        assert.match(status, /^Uid:\s+65532\s+65532\s+65532\s+65532$/m, pod.metadata.name);
+        assert.match(status, /^Gid:\s+65532\s+65532\s+65532\s+65532$/m, pod.metadata.name);
+        const root = readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n').find((l) => l.split(' ')[4] === '/');
+        assert.match(root!.split(' ')[5]!, /^ro\b/, `${pod.metadata.name}: ${root}`);
+        assert.equal(readFileSync(`/proc/${pid}/root/etc/orders/config/app.yaml`, 'utf8'), 'greeting: first\n');
+        const logs = String((await k.run(['logs', '-n', ns, pod.metadata.name])).stdout);
+        assert.match(logs, /"msg":"config loaded","file":"\/etc\/orders\/config\/app.yaml","bytes":16/);
+      }
+      const ip = String((await k.run(['get', 'service', name, '-n', ns, '-o', 'jsonpath={.spec.clusterIP}'])).stdout);
+      const health = await fetch(`http://${ip}/healthz`, { signal: AbortSignal.timeout(5000) });
+      assert.equal(health.status, 200);
+      assert.equal(await health.text(), 'ok');
+    });
+
+    it('has 0 restarts once the probes have run for a while', async () => {
+      await new Promise((r) => setTimeout(r, 25_000));
+      for (const pod of await running()) {
+        const status = pod.status.containerStatuses![0]!;
+        assert.equal(status.restartCount, 0, pod.metadata.name);
+        assert.equal(status.ready, true, pod.metadata.name);
+      }
+    });
+
+    it('an eviction that would break the PodDisruptionBudget is refused by the Eviction API', async () => {
+      const deadline = Date.now() + 60_000;
+      while (String((await k.run(['get', 'pdb', name, '-n', ns, '-o', 'jsonpath={.status.disruptionsAllowed}'])).stdout) !== '1') {
+        assert.ok(Date.now() < deadline, 'the PDB never allowed a disruption');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const [first, second] = (await running()).map((p) => p.metadata.name);
+      const evict = (pod: string) => {
+        const body = JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace: ns } });
+        return k.run(['create', '--raw', `/api/v1/namespaces/${ns}/pods/${pod}/eviction`, '-f', '-'], { input: body });
+      };
+      const allowed = await evict(first!);
+      const refused = await evict(second!);
+      assert.equal(allowed.exitCode, 0, String(allowed.all));
+      assert.notEqual(refused.exitCode, 0);
+      assert.match(String(refused.all), /Cannot evict pod as it would violate the pod's disruption budget|TooManyRequests|429/);
+      await k.run(['rollout', 'status', `deployment/${name}`, '-n', ns, '--timeout=120s']);
+    });
+
+    it('editing the config file and deploying again rolls the pods, and the new content reaches them', async () => {
+      const before = new Set((await running()).map((p) => p.metadata.name));
+      writeFileSync(path.join(dir, 'config/app.yaml'), 'greeting: second, longer\n');
+      await deploy(dir, env);
+      const deadline = Date.now() + 60_000;
+      let live = await running();
+      while (live.some((p) => before.has(p.metadata.name)) || live.length !== 2) {
+        assert.ok(Date.now() < deadline, 'the old pods are still running');
+        await new Promise((r) => setTimeout(r, 1000));
+        live = await running();
+      }
+      for (const pod of live) {
+        const pid = await k.pidOf(pod.status.containerStatuses![0]!.containerID);
+        assert.equal(readFileSync(`/proc/${pid}/root/etc/orders/config/app.yaml`, 'utf8'), 'greeting: second, longer\n');
+      }
+    });
+
+    it('a rolling update under steady load (half on keep-alive connections) loses 0 requests; the control without the drain loses some', async () => {
+      const drained = await loadDuringRestart(k, ns, name);
+      logOnce(`rolling update with the preStop drain: ${describeLoad(drained)}`);
+      assert.equal(drained.failed, 0, `${describeLoad(drained)}: ${drained.errors.join('; ')}`);
+      assert.ok(drained.sent > 500, describeLoad(drained));
+
+      // The control: the same Deployment with the drain removed.
+      await removeDrain(k, ns, name);
+      let control = await loadDuringRestart(k, ns, name);
+      // A rollout without the drain loses requests only in a window of about a second per pod: one retry of the whole control.
+      if (control.failed === 0) control = await loadDuringRestart(k, ns, name);
+      logOnce(`rolling update without the drain (the control): ${describeLoad(control)}`);
+      assert.ok(control.failed > 0, `the control lost nothing: ${describeLoad(control)}`);
+    });
+  });
+
+  describe('a cli: ./build.sh deploy dev runs its Job', () => {
+    it('completes, and its output is in its logs', async () => {
+      await e.useEngine('today');
+      const { dir } = await generate({ module: 'example.com/tools/convert', kind: 'cli', deploy: 'kubernetes', args: '-version' });
+      dirs.push(dir);
+      await execa('go', ['mod', 'tidy'], { cwd: dir });
+      const { refs, pinned } = basesOf(read(dir, 'Dockerfile'));
+      for (const line of await e.prepareBases(refs)) logOnce(line);
+      const ns = await namespace('job');
+      await pullSecret(e, k, ns);
+      const env = deployEnv(e, k, ns, 'tools', { ...pinned, VERSION: 'v2.0.0' });
+      const result = await execa('./build.sh', ['deploy', 'dev'], { cwd: dir, env, all: true, reject: false });
+      assert.equal(result.exitCode, 0, String(result.all));
+      assert.match(String(result.stdout), /^convert v2\.0\.0$/m);
+      const job = String((await k.run(['get', 'job', 'convert', '-n', ns, '-o', 'jsonpath={.status.succeeded}'])).stdout);
+      assert.equal(job, '1');
+    });
+  });
+
+  it('names the versions it ran', () => {
+    assert.equal(k.version, versionOf(tools().kubernetes));
+  });
+});
