@@ -1,7 +1,8 @@
 // `npm run bench`: builds one generated service three ways (our Dockerfile, the guides' classic
 // multi-stage one, a single-stage one) with the same builder and base images, alternating
-// runs, and times the generator itself (the standalone bin against `yo`). Writes
-// docs/benchmarks.md and the README's summary table.
+// runs, times the generator itself (the standalone bin against `yo`), and on the test cluster
+// times `./build.sh deploy` and counts failed requests across a rolling update, with the preStop
+// drain and without it (the control). Writes docs/benchmarks.md and the README's summary table.
 //   node test/bench/benchmark.js [--runs N] [--out FILE] [--no-readme]
 import { chmodSync, chownSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -9,7 +10,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { buildahBuilder, buildkitBuilder, type Builder } from '../support/engines/builder.js';
-import { stopEngines } from '../support/engines/engines.js';
+import { engines, stopEngines } from '../support/engines/engines.js';
+import { cluster, stopCluster } from '../support/engines/kubernetes.js';
+import type { LoadResult } from '../support/load.js';
+import { deploy, deployEnv, describeLoad, loadDuringRestart, pullSecret, removeDrain } from '../support/rollout.js';
+import { basesOf } from '../support/variants.js';
 import { baseImages } from '../support/dockerfile-rules.js';
 import { cleanup, PACKAGE_ROOT, read, tempDir } from '../support/project.js';
 
@@ -204,6 +209,41 @@ async function generatorTimes(root: string) {
   return { bin: median(bin), yo: median(yo), runs: GENERATOR_RUNS };
 }
 
+interface KubernetesResults {
+  version: string;
+  startSeconds: number;
+  deploySeconds: number[];
+  drained: LoadResult[];
+  control: LoadResult[];
+}
+
+/** On the test cluster: ./build.sh deploy dev (cold, then RUNS - 1 warm), then rolling updates under load, with and without the drain. */
+async function onCluster(root: string): Promise<KubernetesResults> {
+  const e = await engines();
+  await e.useEngine('today');
+  const k = await cluster(async () => e);
+  const dir = path.join(root, 'deployed');
+  const bin = path.join(PACKAGE_ROOT, 'dist/generator-dockergo.js');
+  await execa(process.execPath, [bin, '--yes', '--skip-install', '--module', `example.com/bench/${NAME}`, '--go-version', GO_VERSION, '--base', 'scratch', '--deploy', 'kubernetes', dir]);
+  await execa('go', ['mod', 'tidy'], { cwd: dir });
+  const { refs, pinned } = basesOf(read(dir, 'Dockerfile'));
+  await e.prepareBases(refs);
+  const ns = await k.restrictedNamespace(`bench-${process.pid}`);
+  await pullSecret(e, k, ns);
+  const deploySeconds: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    // Each deploy pushes a new image (a new VERSION label), so each is a real rollout.
+    deploySeconds.push((await deploy(dir, deployEnv(e, k, ns, 'bench', { ...pinned, VERSION: `v0.0.${i}` }))).seconds);
+  }
+  const drained: LoadResult[] = [];
+  for (let i = 0; i < RUNS; i++) drained.push(await loadDuringRestart(k, ns, NAME));
+  await removeDrain(k, ns, NAME);
+  const control: LoadResult[] = [];
+  for (let i = 0; i < RUNS; i++) control.push(await loadDuringRestart(k, ns, NAME));
+  for (const r of [...drained, ...control]) console.log(describeLoad(r));
+  return { version: k.version, startSeconds: k.startSeconds, deploySeconds, drained, control };
+}
+
 interface EngineResults {
   images: Builder;
   bases: string[];
@@ -229,7 +269,8 @@ async function main(): Promise<void> {
     // Both engines build the same contexts; each gets edits new to it (the nonce).
     const engines = [await onEngine(await buildkitBuilder(), dirs), await onEngine(await buildahBuilder(), dirs)];
     const generator = await generatorTimes(root);
-    const report = markdown({ engines, generator, modules: moduleCount(service) });
+    const kubernetes = await onCluster(root);
+    const report = markdown({ engines, generator, kubernetes, modules: moduleCount(service) });
     mkdirSync(path.dirname(flags.out), { recursive: true });
     writeFileSync(flags.out, report.full);
     if (!flags['no-readme']) {
@@ -243,6 +284,7 @@ async function main(): Promise<void> {
     console.log(report.full);
   } finally {
     cleanup(root);
+    await stopCluster();
     await stopEngines();
   }
 }
@@ -253,7 +295,40 @@ const BENCH_END = '<!-- bench:end -->';
 interface Results {
   engines: EngineResults[];
   generator: { bin: number; yo: number; runs: number };
+  kubernetes: KubernetesResults;
   modules: number;
+}
+
+function kubernetesSection(k: KubernetesResults): string {
+  const total = (rs: LoadResult[], key: 'failed' | 'sent' | 'retried') => rs.reduce((sum, r) => sum + r[key], 0);
+  const rate = (rs: LoadResult[]) => median(rs.map((r) => r.rate)).toFixed(0);
+  const row = (title: string, rs: LoadResult[]) =>
+    `| ${title} | ${total(rs, 'failed')} | ${total(rs, 'sent')} | ${rate(rs)} | ${total(rs, 'retried')} |`;
+  const drainedMet = total(k.drained, 'failed') === 0;
+  const controlMet = total(k.control, 'failed') > 0;
+  return `## Kubernetes
+
+On the test cluster (Kubernetes ${k.version}, one node, built from the Go module proxy; the tests start it): a
+\`--base scratch --deploy kubernetes\` service, 2 replicas.
+
+| | median | runs |
+|---|---|---|
+| the cluster's start, to a Ready node and a default ServiceAccount | ${k.startSeconds.toFixed(1)} s | 1 |
+| \`./build.sh deploy dev\`: build, push to the registry behind htpasswd, pin by digest, apply, rollout complete | ${median(k.deploySeconds).toFixed(1)} s | ${k.deploySeconds.length} (the first cold) |
+
+A rolling update (\`kubectl rollout restart\`) under steady load through the Service's ClusterIP: 4 workers, each
+pausing 20 ms between requests, two on persistent keep-alive connections (a connection pool) and two on a new
+connection per request, from 2 s before the restart until the old pods are gone. A pooled request that finds its
+reused idle connection closed is retried once, as HTTP clients do; nothing else is retried.
+
+| rollout | failed requests | requests | requests/s (median) | pooled retries |
+|---|---|---|---|---|
+${row('with the preStop drain (as generated)', k.drained)}
+${row('without it (the control)', k.control)}
+
+Goals: 0 failed requests with the drain: ${drainedMet ? 'met' : '**missed**'}; the control records failures (so the
+measurement can fail): ${controlMet ? 'yes' : '**no**'}.
+`;
 }
 
 /** The median time of one way and measure on one engine. */
@@ -326,6 +401,7 @@ into the Docker Engine (\`--load\`). Sizes are the sum of the uncompressed layer
 \`docker history\`: its containerd store's own image size also counts the compressed copies).
 
 ${r.engines.map(engineSection).join('\n')}
+${kubernetesSection(r.kubernetes)}
 ## The generator
 
 Median of ${r.generator.runs} alternating runs each, scaffolding into a new folder with \`--yes\` (which includes
