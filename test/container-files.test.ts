@@ -162,7 +162,9 @@ describe('build.sh drives the engine', () => {
     const build = await buildSh(service, ['build'], platforms);
     assert.match(build.calls[0]!, /^build .* --format docker --platform linux\/amd64,linux\/arm64 --manifest web:v1\.2\.3 \.$/);
     const push = await buildSh(service, ['push'], { ...platforms, REGISTRY: 'registry.example.com/team' });
-    assert.deepEqual(push.calls, ['manifest push --all web:v1.2.3 docker://registry.example.com/team/web:v1.2.3']);
+    // --digestfile: deploy pins what was pushed by its digest.
+    assert.equal(push.calls.length, 1);
+    assert.match(push.calls[0]!, /^manifest push --all --digestfile \/\S+\/digest web:v1\.2\.3 docker:\/\/registry\.example\.com\/team\/web:v1\.2\.3$/);
   });
 
   it('a multi-platform push: provenance always; the SBOM from SBOM_GENERATOR when set, none with SBOM=false', async () => {

@@ -23,7 +23,7 @@ describe('dockergo:app on flags', () => {
     const { files, ...stored } = JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'];
     assert.deepEqual(stored, {
       module: 'example.com/acme/hello', name: 'hello', kind: 'service', port: 8080, base: 'alpine', layout: 'flat',
-      goproxy: 'https://proxy.golang.org,direct', goprivate: '', config: [], args: '', goVersion: '1.26.8', compose: true, ci: 'none',
+      goproxy: 'https://proxy.golang.org,direct', goprivate: '', config: [], args: '', goVersion: '1.26.8', compose: true, ci: 'none', deploy: 'none',
       generator: 'app', generatorVersion: '0.1.0',
     });
     // The merge base for `update`: each written file's git blob id.
@@ -258,7 +258,7 @@ describe('dockergo:app on prompts', () => {
       goproxy: 'https://goproxy.example,direct', config: 'conf/shop.yaml', compose: false, ci: 'github',
     };
     const { dir, asked, verdicts } = await prompted(answers);
-    assert.deepEqual(asked, ['module', 'name', 'kind', 'port', 'base', 'layout', 'goproxy', 'config', 'compose', 'ci']);
+    assert.deepEqual(asked, ['module', 'name', 'kind', 'port', 'base', 'layout', 'goproxy', 'config', 'compose', 'ci', 'deploy']);
     assert.ok(!existsSync(path.join(dir, 'compose.yaml')), 'compose.yaml written after answering no');
     assert.ok(existsSync(path.join(dir, '.github/workflows/ci.yml')), 'no CI workflow after answering github');
     for (const name of asked) assert.equal(verdicts[name], true, name);

@@ -220,6 +220,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   let adminConfig = '';
   const kubectl = (args: string[], opts: Options = {}) => sh(bin('kubectl'), ['--kubeconfig', adminConfig, ...args], opts);
 
+  /** Starts one of the cluster's binaries, logging to <name>.log, and stops it with the cluster. */
+  const daemon = async (name: string, args: string[], ready: () => Promise<boolean> = async () => true, ms?: number): Promise<Daemon> => {
+    const one = await startDaemon(name, bin(name), args, { logFile: path.join(dir, `${name}.log`), ready, ...(ms ? { ms } : {}) });
+    stops.push(() => one.stop());
+    return one;
+  };
   const stop = async (): Promise<void> => {
     for (const ns of namespaces.splice(0)) await kubectl(['delete', 'namespace', ns, '--wait=false'], { timeout: 10_000 }).catch(() => undefined);
     for (const s of stops.splice(0).reverse()) await s().catch((error) => console.error(`      stopping the cluster: ${String(error)}`));
@@ -253,7 +259,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     adminConfig = config('admin', 'admin');
 
     // etcd.
-    const etcd = await startDaemon('etcd', bin('etcd'), [
+    await daemon('etcd', [
       '--name', 'default',
       '--data-dir', sub('etcd'),
       '--listen-client-urls', `http://127.0.0.1:${etcdClient}`,
@@ -264,13 +270,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       '--listen-metrics-urls', `http://127.0.0.1:${etcdMetrics}`,
       '--unsafe-no-fsync',
       '--log-level', 'warn',
-    ], {
-      logFile: path.join(dir, 'etcd.log'),
-      ready: async () => (await fetch(`http://127.0.0.1:${etcdClient}/health`, { signal: AbortSignal.timeout(2000) })).ok,
-    });
-    stops.push(() => etcd.stop());
+    ], async () => (await fetch(`http://127.0.0.1:${etcdClient}/health`, { signal: AbortSignal.timeout(2000) })).ok);
 
-    const apiserver = await startDaemon('kube-apiserver', bin('kube-apiserver'), [
+    await daemon('kube-apiserver', [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
@@ -289,14 +291,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       `--service-account-key-file=${certs.file('sa.pub')}`,
       `--service-account-signing-key-file=${certs.file('sa.key')}`,
       '--profiling=false',
-    ], {
-      logFile: path.join(dir, 'kube-apiserver.log'),
-      ready: async () => (await kubectl(['get', '--raw', '/readyz'], { timeout: 5000 })).exitCode === 0,
-      ms: 120_000,
-    });
-    stops.push(() => apiserver.stop());
+    ], async () => (await kubectl(['get', '--raw', '/readyz'], { timeout: 5000 })).exitCode === 0, 120_000);
 
-    const cm = await startDaemon('kube-controller-manager', bin('kube-controller-manager'), [
+    await daemon('kube-controller-manager', [
       `--kubeconfig=${config('controller-manager', 'controller-manager')}`,
       '--bind-address=127.0.0.1',
       `--secure-port=${cmPort}`,
@@ -310,17 +307,15 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       // The HPA controller needs metrics, which no metrics-server here serves.
       '--controllers=*,-horizontalpodautoscaling',
       '--profiling=false',
-    ], { logFile: path.join(dir, 'kube-controller-manager.log'), ready: async () => true });
-    stops.push(() => cm.stop());
+    ]);
 
-    const scheduler = await startDaemon('kube-scheduler', bin('kube-scheduler'), [
+    await daemon('kube-scheduler', [
       `--kubeconfig=${config('scheduler', 'scheduler')}`,
       '--bind-address=127.0.0.1',
       `--secure-port=${schedPort}`,
       '--leader-elect=false',
       '--profiling=false',
-    ], { logFile: path.join(dir, 'kube-scheduler.log'), ready: async () => true });
-    stops.push(() => scheduler.stop());
+    ]);
 
     // The network: a bridge of the run's own, with the node IP, and the service range on it.
     await execa('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
