@@ -171,6 +171,7 @@ describe('--deploy kubernetes: the manifests', function () {
       [['manifests', 'staging'], {}, /no overlay "staging"/],
       [['manifests', 'dev'], { NAMESPACE: 'Shop;rm' }, /NAMESPACE="Shop;rm" is not a namespace name/],
       [['manifests', 'dev'], { PULL_SECRET: 'a b' }, /PULL_SECRET="a b" is not a secret name/],
+      [['deploy', 'dev'], { REGISTRY: '127.0.0.1:5000/team', ROLLOUT_TIMEOUT: '5x' }, /ROLLOUT_TIMEOUT="5x" is not a duration/],
     ] as const) {
       const result = await execa('./build.sh', args, { cwd: dir, env: { KUBECTL: kubectl(), ...env }, reject: false });
       assert.equal(result.exitCode, 2, `${args.join(' ')}`);

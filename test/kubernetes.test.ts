@@ -30,6 +30,7 @@ const VARIANTS: ManifestVariant[] = [
   { label: 'service, distroless, port 9090', options: { base: 'distroless', port: '9090' } },
   { label: 'cli, alpine', options: { kind: 'cli' } },
   { label: 'cli, scratch, config files', options: { kind: 'cli', base: 'scratch', config: ['config/app.yaml'] } },
+  { label: 'cli, distroless, cmd layout', options: { kind: 'cli', base: 'distroless', layout: 'cmd' } },
   { label: 'the example preset', options: { preset: path.join(PACKAGE_ROOT, 'examples/acme-preset') } },
   {
     label: 'dockergo:docker on prometheus/client_golang ./examples/simple',
@@ -231,7 +232,7 @@ describe('Kubernetes: the manifests on a real cluster', function () {
   });
 
   describe('a cli: ./build.sh deploy dev runs its Job', () => {
-    it('completes, and its output is in its logs', async () => {
+    it('completes, and its output is in its logs (KUBECONFIG and CONTEXT honoured)', async () => {
       await e.useEngine('today');
       const { dir } = await generate({ module: 'example.com/tools/convert', kind: 'cli', deploy: 'kubernetes', args: '-version' });
       dirs.push(dir);
@@ -240,7 +241,10 @@ describe('Kubernetes: the manifests on a real cluster', function () {
       for (const line of await e.prepareBases(refs)) logOnce(line);
       const ns = await namespace('job');
       await pullSecret(e, k, ns);
-      const env = deployEnv(e, k, ns, 'tools', { ...pinned, VERSION: 'v2.0.0' });
+      // CONTEXT is honoured: the kubeconfig's current context names no cluster.
+      const kubeconfig = path.join(dir, 'kubeconfig.yaml');
+      writeFileSync(kubeconfig, readFileSync(k.kubeconfig, 'utf8').replace(/^current-context: .*$/m, 'current-context: nowhere'));
+      const env = deployEnv(e, k, ns, 'tools', { ...pinned, VERSION: 'v2.0.0', KUBECONFIG: kubeconfig, CONTEXT: 'dockergo' });
       const result = await execa('./build.sh', ['deploy', 'dev'], { cwd: dir, env, all: true, reject: false });
       assert.equal(result.exitCode, 0, String(result.all));
       assert.match(String(result.stdout), /^convert v2\.0\.0$/m);

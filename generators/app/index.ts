@@ -84,7 +84,7 @@ export default class AppGenerator extends DockergoGenerator {
       './build.sh build',
       this.data.isService ? `./build.sh run   # then: curl localhost:${this.data.port}/healthz` : './build.sh run input.txt output.txt',
       ...(this.data.compose ? ['docker compose watch   # or: the dev loop, rebuilt on every Go change'] : []),
-      ...(this.data.deploy === 'kubernetes' ? ['REGISTRY=registry.example.com/team ./build.sh deploy dev   # push, then roll out on Kubernetes'] : []),
+      ...(this.data.deploy === 'kubernetes' ? ['REGISTRY=registry.example.com/team ./build.sh deploy dev   # push, then deploy to Kubernetes'] : []),
     ];
     this.log(`\n${this.data.name} is ready. Next:\n${steps.map((s) => `  ${s}\n`).join('')}`);
   }

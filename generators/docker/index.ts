@@ -114,7 +114,7 @@ export default class DockerGenerator extends DockergoGenerator {
       const command = equivalentCommand(this.answers, words, { command: 'generator-dockergo docker', omit });
       this.log(`\nTo do this again without prompts:\n  ${command}\n`);
     }
-    const deploy = this.data.deploy === 'kubernetes' ? '  ./build.sh deploy dev   # with REGISTRY set: push, then roll out on Kubernetes\n' : '';
+    const deploy = this.data.deploy === 'kubernetes' ? '  ./build.sh deploy dev   # with REGISTRY set: push, then deploy to Kubernetes\n' : '';
     this.log(`\nContainer files for ${this.main.pkg} are ready. Next:\n  ./build.sh build\n  ./build.sh test\n  ./build.sh run\n${deploy}`);
   }
 }
