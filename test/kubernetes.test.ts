@@ -229,6 +229,21 @@ describe('Kubernetes: the manifests on a real cluster', function () {
       logOnce(`rolling update without the drain (the control): ${describeLoad(control)}`);
       assert.ok(control.failed > 0, `the control lost nothing: ${describeLoad(control)}`);
     });
+
+    it('with PLATFORMS, deploy pushes a multi-arch index through buildx and pins the index by its digest', async () => {
+      const before = new Set((await running()).map((p) => p.metadata.name));
+      await deploy(dir, { ...env, PLATFORMS: 'linux/amd64,linux/arm64', BUILDX_BUILDER: e.remoteBuilder, SBOM: 'false', VERSION: 'v1.1.0' });
+      const image = String((await k.run(['get', 'deployment', name, '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout);
+      const digest = image.split('@')[1]!;
+      assert.match(digest, /^sha256:[0-9a-f]{64}$/);
+      const response = await e.secure.api(`/v2/shop/orders/manifests/${digest}`, ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
+      const index = (await response.json()) as { manifests: { platform?: { os: string; architecture: string } }[] };
+      const platforms = index.manifests.map((m) => `${m.platform?.os}/${m.platform?.architecture}`).filter((x) => x !== 'unknown/unknown');
+      assert.deepEqual(platforms.sort(), ['linux/amd64', 'linux/arm64']);
+      const live = await running();
+      assert.equal(live.length, 2);
+      assert.ok(live.every((p) => !before.has(p.metadata.name)), 'the pods were replaced');
+    });
   });
 
   describe('a cli: ./build.sh deploy dev runs its Job', () => {
