@@ -35,7 +35,7 @@ build() {
     echo "$dest"
     return
   fi
-  local dir src
+  local dir src started=$SECONDS
   dir=$(cd / && go mod download -json "$module" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
   [[ -n "$dir" ]] || { echo "install-tools: go mod download $module gave no Dir" >&2; exit 1; }
   src=$(mktemp -d)
@@ -51,6 +51,7 @@ build() {
   rm -rf "$src" "$dest"
   mv "$dest.tmp" "$dest"
   touch "$dest/.done"
+  echo "install-tools: $name ready in $((SECONDS - started)) s" >&2
   echo "$dest"
 }
 
@@ -73,7 +74,7 @@ kubernetes() {
     echo "$dest"
     return
   fi
-  local dir src minor=${version#v1.}
+  local dir src minor=${version#v1.} started=$SECONDS
   minor=${minor%%.*}
   dir=$(cd / && go mod download -json "$KUBERNETES" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
   src=$(mktemp -d)
@@ -115,6 +116,7 @@ GO
   rm -rf "$src" "$etcd" "$dest"
   mv "$dest.tmp" "$dest"
   touch "$dest/.done"
+  echo "install-tools: kubernetes and etcd ready in $((SECONDS - started)) s" >&2
   echo "$dest"
 }
 kubernetes
