@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import * as yaml from 'js-yaml';
-import { tools } from './support/engines/tools.js';
+import { clusterTools } from './support/engines/tools.js';
 import { expectRefused, packedPackage } from './support/packed.js';
 import { cleanup, generate, listFiles, PACKAGE_ROOT, read, runApp, tempDir } from './support/project.js';
 import { GIT_ENV } from './support/users.js';
@@ -15,7 +15,7 @@ import { checkNamespace, checkQuantity, checkRepository, isKubernetesLabel, kube
 
 type Doc = { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [key: string]: any };
 
-const kubectl = () => path.join(tools().kubernetes, 'kubectl');
+const kubectl = () => path.join(clusterTools().kubernetes, 'kubectl');
 
 /** `./build.sh manifests OVERLAY` in a project, parsed. */
 async function manifests(dir: string, overlay = 'dev', env: Record<string, string> = {}): Promise<Doc[]> {

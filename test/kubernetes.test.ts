@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import * as yaml from 'js-yaml';
 import { engines, type Engines } from './support/engines/engines.js';
 import { cluster, type Cluster } from './support/engines/kubernetes.js';
-import { tools, versionOf } from './support/engines/tools.js';
+import { clusterTools, versionOf } from './support/engines/tools.js';
 import { checkoutModule } from './support/modules.js';
 import { cleanup, generate, PACKAGE_ROOT, read } from './support/project.js';
 import { deploy, deployEnv, describeLoad, loadDuringRestart, podsOf, pullSecret, removeDrain } from './support/rollout.js';
@@ -99,7 +99,7 @@ describe('Kubernetes: the manifests on a real cluster', function () {
           const applied = await k.run(['apply', '--dry-run=server', '--validate=strict', '--warnings-as-errors', '-f', file]);
           assert.equal(applied.exitCode, 0, `${overlay}: ${applied.all}`);
           assert.doesNotMatch(String(applied.all), /[Ww]arning/, `${overlay}: ${applied.all}`);
-          const score = await execa(path.join(tools().kubeScore, 'kube-score'), [...KUBE_SCORE_FLAGS, file], { reject: false, all: true });
+          const score = await execa(path.join(clusterTools().kubeScore, 'kube-score'), [...KUBE_SCORE_FLAGS, file], { reject: false, all: true });
           const critical = String(score.stdout).split('\n').filter((l) => l.startsWith('[CRITICAL]'));
           assert.deepEqual(critical, [], `${overlay}: kube-score:\n${score.all}`);
           assert.equal(score.exitCode, 0, `${overlay}: kube-score exit ${score.exitCode}:\n${score.all}`);
@@ -119,7 +119,7 @@ describe('Kubernetes: the manifests on a real cluster', function () {
       assert.match(String(applied.all), /violate PodSecurity "restricted:latest": seccompProfile/);
       const docs = (yaml.loadAll(rendered) as { kind: string }[]).filter((d) => d.kind !== 'NetworkPolicy');
       writeFileSync(file, docs.map((d) => yaml.dump(d)).join('---\n'));
-      const score = await execa(path.join(tools().kubeScore, 'kube-score'), [...KUBE_SCORE_FLAGS, file], { reject: false, all: true });
+      const score = await execa(path.join(clusterTools().kubeScore, 'kube-score'), [...KUBE_SCORE_FLAGS, file], { reject: false, all: true });
       assert.notEqual(score.exitCode, 0);
       assert.match(String(score.stdout), /\[CRITICAL\].*NetworkPolicy/);
     });
@@ -269,6 +269,6 @@ describe('Kubernetes: the manifests on a real cluster', function () {
   });
 
   it('names the versions it ran', () => {
-    assert.equal(k.version, versionOf(tools().kubernetes));
+    assert.equal(k.version, versionOf(clusterTools().kubernetes));
   });
 });

@@ -2,6 +2,8 @@
 # Builds the real engines the image tests start, from the Go module proxy, at pinned versions.
 # Each tool lands in $DOCKERGO_TOOLS/<tool>@<version>/ and is built only when that folder is
 # missing, so a second run costs nothing. Prints the bin folder of each tool, one per line.
+#   install-tools.sh [all|engines|cluster]: everything (the default), all but the cluster's tools,
+#   or only the cluster's (which a lock keeps to one build at a time: a second caller waits for it).
 #   moby (dockerd 29 line), runc, BuildKit (buildkitd, buildctl, the Dockerfile frontend),
 #   buildx and Compose (docker CLI plugins), the distribution registry, actionlint, the test cluster
 #   (etcd and the Kubernetes v1.34 components) and kube-score; and Debian's busybox for arm64,
@@ -21,6 +23,15 @@ ACTIONLINT=github.com/rhysd/actionlint@v1.7.12
 KUBERNETES=k8s.io/kubernetes@v1.34.4
 ETCD=go.etcd.io/etcd/server/v3@v3.6.16
 KUBESCORE=github.com/zegl/kube-score@v1.20.0
+
+WHAT=${1:-all}
+case "$WHAT" in
+  all | engines | cluster) ;;
+  *)
+    echo "usage: install-tools.sh [all|engines|cluster]" >&2
+    exit 2
+    ;;
+esac
 
 mkdir -p "$TOOLS"
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local
@@ -55,17 +66,6 @@ build() {
   echo "$dest"
 }
 
-build moby "$MOBY" 0 "exclude_graphdriver_btrfs exclude_graphdriver_devicemapper exclude_disk_quota" \
-  "-X github.com/moby/moby/v2/dockerversion.Version=29.0.0-${MOBY##*@} -X github.com/moby/moby/v2/dockerversion.GitCommit=${MOBY##*@}" \
-  dockerd=cmd/dockerd docker-proxy=cmd/docker-proxy
-build runc "$RUNC" 1 seccomp "-X main.version=${RUNC##*@v}" runc=.
-build buildkit "$BUILDKIT" 0 "" "-X github.com/moby/buildkit/version.Version=${BUILDKIT##*@}" \
-  buildkitd=cmd/buildkitd buildctl=cmd/buildctl dockerfile-frontend=frontend/dockerfile/cmd/dockerfile-frontend
-build buildx "$BUILDX" 0 "" "-X github.com/docker/buildx/version.Version=${BUILDX##*@}" docker-buildx=cmd/buildx
-build registry "$REGISTRY" 0 "" "-X github.com/distribution/distribution/v3/version.version=${REGISTRY##*@}" registry=cmd/registry
-build compose "$COMPOSE" 0 "" "-X github.com/docker/compose/v5/internal.Version=${COMPOSE##*@}" docker-compose=cmd
-build actionlint "$ACTIONLINT" 0 "" "-X github.com/rhysd/actionlint.version=${ACTIONLINT##*@}" actionlint=cmd/actionlint
-
 # kubernetes: the published k8s.io/kubernetes module points its 31 staging modules at ./staging,
 # which the module zip leaves out, and ships a go.work for it; require the published ones instead.
 kubernetes() {
@@ -82,9 +82,9 @@ kubernetes() {
   chmod -R u+w "$src"
   rm -rf "$src/vendor" "$src/go.work" "$src/go.work.sum"
   local staging edits=()
-  for staging in $(sed -n 's/^[[:space:]]*\(k8s.io\/[^ ]*\) => \.\/staging\/.*/\1/p' "$src/go.mod"); do
+  while read -r staging; do
     edits+=("-dropreplace=$staging" "-require=$staging@v0.${version#v1.}")
-  done
+  done < <(sed -n 's/^[[:space:]]*\(k8s.io\/[^ ]*\) => \.\/staging\/.*/\1/p' "$src/go.mod")
   (cd "$src" && go mod edit "${edits[@]}")
   local stamp="" pkg
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -119,8 +119,6 @@ GO
   echo "install-tools: kubernetes and etcd ready in $((SECONDS - started)) s" >&2
   echo "$dest"
 }
-kubernetes
-build kube-score "$KUBESCORE" 0 "" "-X main.version=${KUBESCORE##*@v}" kube-score=cmd/kube-score
 
 busybox_arm64() {
   local dest="$TOOLS/busybox-arm64"
@@ -139,4 +137,22 @@ busybox_arm64() {
   fi
   echo "$dest"
 }
-busybox_arm64
+if [[ "$WHAT" != cluster ]]; then
+  build moby "$MOBY" 0 "exclude_graphdriver_btrfs exclude_graphdriver_devicemapper exclude_disk_quota" \
+    "-X github.com/moby/moby/v2/dockerversion.Version=29.0.0-${MOBY##*@} -X github.com/moby/moby/v2/dockerversion.GitCommit=${MOBY##*@}" \
+    dockerd=cmd/dockerd docker-proxy=cmd/docker-proxy
+  build runc "$RUNC" 1 seccomp "-X main.version=${RUNC##*@v}" runc=.
+  build buildkit "$BUILDKIT" 0 "" "-X github.com/moby/buildkit/version.Version=${BUILDKIT##*@}" \
+    buildkitd=cmd/buildkitd buildctl=cmd/buildctl dockerfile-frontend=frontend/dockerfile/cmd/dockerfile-frontend
+  build buildx "$BUILDX" 0 "" "-X github.com/docker/buildx/version.Version=${BUILDX##*@}" docker-buildx=cmd/buildx
+  build registry "$REGISTRY" 0 "" "-X github.com/distribution/distribution/v3/version.version=${REGISTRY##*@}" registry=cmd/registry
+  build compose "$COMPOSE" 0 "" "-X github.com/docker/compose/v5/internal.Version=${COMPOSE##*@}" docker-compose=cmd
+  build actionlint "$ACTIONLINT" 0 "" "-X github.com/rhysd/actionlint.version=${ACTIONLINT##*@}" actionlint=cmd/actionlint
+  busybox_arm64
+fi
+if [[ "$WHAT" != engines ]]; then
+  exec 9>"$TOOLS/.cluster.lock"
+  flock 9
+  kubernetes
+  build kube-score "$KUBESCORE" 0 "" "-X main.version=${KUBESCORE##*@v}" kube-score=cmd/kube-score
+fi

@@ -14,7 +14,7 @@ import { execa, type Options } from 'execa';
 import { freePort } from '../service.js';
 import { startDaemon, type Daemon } from './process.js';
 import { BUILDAH_ENV } from './standins.js';
-import { tools, versionOf } from './tools.js';
+import { clusterTools, versionOf } from './tools.js';
 import type { Registry } from './registry.js';
 
 export const NODE_NAME = 'dockergo-node';
@@ -202,7 +202,7 @@ func main() {
 }
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  const t = tools();
+  const t = clusterTools();
   const bin = (name: string) => path.join(t.kubernetes, name);
   const dir = options.dir;
   const sub = (name: string): string => {

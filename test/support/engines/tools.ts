@@ -19,25 +19,43 @@ export interface Tools {
   compose: string;
   /** actionlint, which lints GitHub workflows (and their run: blocks with shellcheck). */
   actionlint: string;
-  /** etcd and the Kubernetes components (kube-apiserver … kubectl) of the test cluster. */
-  kubernetes: string;
-  /** kube-score, the manifest linter. */
-  kubeScore: string;
   /** busybox-static for arm64, unpacked from Debian's package. */
   busyboxArm64: string;
 }
 
-let cached: Tools | undefined;
+/** The test cluster's tools, built apart from the engines (CI builds them while the other suites run). */
+export interface ClusterTools {
+  /** etcd and the Kubernetes components (kube-apiserver … kubectl). */
+  kubernetes: string;
+  /** kube-score, the manifest linter. */
+  kubeScore: string;
+}
 
-export function tools(): Tools {
-  if (cached) return cached;
-  const out = execaSync('bash', [path.join(PACKAGE_ROOT, 'test/engines/install-tools.sh')], { stderr: 'inherit' }).stdout;
+let cached: Tools | undefined;
+let cachedCluster: ClusterTools | undefined;
+
+/** Runs install-tools.sh for `what`, and finds each tool's folder in what it prints. */
+function install(what: 'engines' | 'cluster'): (name: string) => string {
+  const out = execaSync('bash', [path.join(PACKAGE_ROOT, 'test/engines/install-tools.sh'), what], { stderr: 'inherit' }).stdout;
   const dirs = String(out).split('\n').filter(Boolean);
-  const find = (name: string): string => {
+  return (name: string): string => {
     const dir = dirs.find((d) => path.basename(d) === name || path.basename(d).startsWith(`${name}@`));
     if (!dir) throw new Error(`install-tools.sh did not report ${name}`);
     return dir;
   };
+}
+
+/** The cluster's tools: waits while another run of install-tools.sh builds them. */
+export function clusterTools(): ClusterTools {
+  if (cachedCluster) return cachedCluster;
+  const find = install('cluster');
+  cachedCluster = { kubernetes: find('kubernetes'), kubeScore: find('kube-score') };
+  return cachedCluster;
+}
+
+export function tools(): Tools {
+  if (cached) return cached;
+  const find = install('engines');
   const busyboxArm64 = path.join(find('busybox-arm64'), 'bin/busybox');
   cached = {
     moby: find('moby'),
@@ -47,8 +65,6 @@ export function tools(): Tools {
     registry: find('registry'),
     compose: find('compose'),
     actionlint: find('actionlint'),
-    kubernetes: find('kubernetes'),
-    kubeScore: find('kube-score'),
     busyboxArm64,
   };
   return cached;
