@@ -41,6 +41,12 @@ export async function podsOf(k: Cluster, ns: string, name: string) {
 export async function loadDuringRestart(k: Cluster, ns: string, name: string): Promise<LoadResult> {
   const ip = String((await k.run(['get', 'service', name, '-n', ns, '-o', 'jsonpath={.spec.clusterIP}'])).stdout);
   const replicas = Number((await k.run(['get', 'deployment', name, '-n', ns, '-o', 'jsonpath={.spec.replicas}'])).stdout);
+  // A Service just created is not in kube-proxy's rules at once: load starts once it answers.
+  const settled = Date.now() + 60_000;
+  while ((await fetch(`http://${ip}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0)) !== 200) {
+    assert.ok(Date.now() < settled, `the Service ${ip} never answered`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
   const rollout = (async () => {
     await new Promise((r) => setTimeout(r, 2000));
     const restart = await k.run(['rollout', 'restart', `deployment/${name}`, '-n', ns]);
