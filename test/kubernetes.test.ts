@@ -51,6 +51,9 @@ const KUBE_SCORE_FLAGS = [
   '--output-format', 'ci',
 ];
 
+/** kube-score on a rendered file, with the flags above; never rejects. */
+const kubeScore = (file: string) => execa(path.join(clusterTools().kubeScore, 'kube-score'), [...KUBE_SCORE_FLAGS, file], { reject: false, all: true });
+
 describe('Kubernetes: the manifests on a real cluster', function () {
   this.timeout(1_800_000);
   let e: Engines;
@@ -99,7 +102,7 @@ describe('Kubernetes: the manifests on a real cluster', function () {
           const applied = await k.run(['apply', '--dry-run=server', '--validate=strict', '--warnings-as-errors', '-f', file]);
           assert.equal(applied.exitCode, 0, `${overlay}: ${applied.all}`);
           assert.doesNotMatch(String(applied.all), /[Ww]arning/, `${overlay}: ${applied.all}`);
-          const score = await execa(path.join(clusterTools().kubeScore, 'kube-score'), [...KUBE_SCORE_FLAGS, file], { reject: false, all: true });
+          const score = await kubeScore(file);
           const critical = String(score.stdout).split('\n').filter((l) => l.startsWith('[CRITICAL]'));
           assert.deepEqual(critical, [], `${overlay}: kube-score:\n${score.all}`);
           assert.equal(score.exitCode, 0, `${overlay}: kube-score exit ${score.exitCode}:\n${score.all}`);
@@ -119,7 +122,7 @@ describe('Kubernetes: the manifests on a real cluster', function () {
       assert.match(String(applied.all), /violate PodSecurity "restricted:latest": seccompProfile/);
       const docs = (yaml.loadAll(rendered) as { kind: string }[]).filter((d) => d.kind !== 'NetworkPolicy');
       writeFileSync(file, docs.map((d) => yaml.dump(d)).join('---\n'));
-      const score = await execa(path.join(clusterTools().kubeScore, 'kube-score'), [...KUBE_SCORE_FLAGS, file], { reject: false, all: true });
+      const score = await kubeScore(file);
       assert.notEqual(score.exitCode, 0);
       assert.match(String(score.stdout), /\[CRITICAL\].*NetworkPolicy/);
     });

@@ -37,10 +37,15 @@ export async function podsOf(k: Cluster, ns: string, name: string) {
   }).items;
 }
 
+/** The Deployment's desired replica count. */
+async function replicasOf(k: Cluster, ns: string, name: string): Promise<number> {
+  return Number((await k.run(['get', 'deployment', name, '-n', ns, '-o', 'jsonpath={.spec.replicas}'])).stdout);
+}
+
 /** Steady load through the ClusterIP during `kubectl rollout restart`, until the old pods are gone. */
 export async function loadDuringRestart(k: Cluster, ns: string, name: string): Promise<LoadResult> {
   const ip = String((await k.run(['get', 'service', name, '-n', ns, '-o', 'jsonpath={.spec.clusterIP}'])).stdout);
-  const replicas = Number((await k.run(['get', 'deployment', name, '-n', ns, '-o', 'jsonpath={.spec.replicas}'])).stdout);
+  const replicas = await replicasOf(k, ns, name);
   // A Service just created is not in kube-proxy's rules at once: load starts once it answers.
   const settled = Date.now() + 60_000;
   while ((await fetch(`http://${ip}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0)) !== 200) {
@@ -69,8 +74,9 @@ export async function removeDrain(k: Cluster, ns: string, name: string): Promise
   assert.equal(patched.exitCode, 0, String(patched.all));
   await k.run(['rollout', 'status', `deployment/${name}`, '-n', ns, '--timeout=180s']);
   // Let the drained pods of that rollout finish leaving.
+  const replicas = await replicasOf(k, ns, name);
   const deadline = Date.now() + 60_000;
-  while ((await podsOf(k, ns, name)).length > 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  while ((await podsOf(k, ns, name)).length > replicas && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
 }
 
 export const describeLoad = (r: LoadResult): string =>
