@@ -133,7 +133,7 @@ describe('the GitHub workflow (--ci github)', function () {
 
   /** The workflow with each action at its major tag (actions/checkout@v6), whose inputs actionlint knows. */
   function atMajorTags(workflow: string): string {
-    return workflow.replace(/^(\s+- uses: [\w-]+\/[\w-]+@v\d+)\.\d+\.\d+$/gm, '$1');
+    return workflow.replace(/^(\s+- uses: [\w-]+\/[\w-]+(?:\/[\w-]+)?@v\d+)\.\d+\.\d+$/gm, '$1');
   }
 
   it('is written only when asked', async () => {
@@ -166,7 +166,7 @@ describe('the GitHub workflow (--ci github)', function () {
   });
 
   describe('what it holds', () => {
-    type Step = { uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> };
+    type Step = { id?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> };
     type Job = { if?: string; needs?: string[]; permissions: Record<string, string>; steps: Step[] };
     let workflow: { on: Record<string, unknown>; permissions: unknown; concurrency: Record<string, string>; jobs: Record<string, Job> };
     let text = '';
@@ -187,7 +187,7 @@ describe('the GitHub workflow (--ci github)', function () {
     });
 
     it('./build.sh test and build on every push; both platforms on pull requests', () => {
-      assert.deepEqual(runs('image'), ['./build.sh test', './build.sh build', './build.sh size']);
+      assert.deepEqual(runs('image'), ['echo "version=$(./build.sh go-version)" >> "$GITHUB_OUTPUT"', './build.sh test', './build.sh build', './build.sh size']);
       assert.equal(workflow.jobs['multiarch']!.if, "github.event_name == 'pull_request'");
       const build = steps('multiarch').find((s) => s.run === './build.sh build')!;
       assert.equal(build.env?.['PLATFORMS'], 'linux/amd64,linux/arm64');
@@ -203,6 +203,48 @@ describe('the GitHub workflow (--ci github)', function () {
       assert.equal(steps('release').find((s) => s.uses?.startsWith('docker/login-action@'))?.with?.['registry'], 'ghcr.io');
     });
 
+    type Cached = { job: string; restore: number; save: number; builds: number[]; key: string; path: string };
+    /** Each image job's cache steps and the build.sh steps that use them, by position. */
+    const cached = (job: string): Cached => {
+      const s = steps(job);
+      const at = (prefix: string) => s.findIndex((x) => x.uses?.startsWith(prefix));
+      const restore = s[at('actions/cache/restore@')];
+      const builds = s.flatMap((x, i) => (/\.\/build\.sh (test|build|push)\b/.test(x.run ?? '') ? [i] : []));
+      return { job, restore: at('actions/cache/restore@'), save: at('actions/cache/save@'), builds, key: restore?.with?.['key'] ?? '', path: restore?.with?.['path'] ?? '' };
+    };
+    const IMAGE_JOBS = ['image', 'multiarch', 'release'];
+
+    it('every image job restores the build cache before its first build, and each build gets CACHE_DIR at that path', () => {
+      for (const job of IMAGE_JOBS) {
+        const c = cached(job);
+        assert.ok(c.restore >= 0, `${job} restores no cache`);
+        assert.ok(c.builds.length > 0 && c.builds.every((b) => b > c.restore), `${job}: a build runs before the restore`);
+        assert.equal(c.path, '${{ runner.temp }}/build-cache');
+        for (const b of c.builds) assert.equal(steps(job)[b]!.env?.['CACHE_DIR'], c.path, `${job} step ${b}`);
+        // Keyed on the Go version build.sh uses and on go.sum, with restore keys for a partial hit.
+        const go = steps(job).findIndex((s) => s.id === 'go');
+        assert.ok(go >= 0 && go < c.restore && steps(job)[go]!.run === 'echo "version=$(./build.sh go-version)" >> "$GITHUB_OUTPUT"', job);
+        assert.match(c.key, /^build-cache-\$\{\{ runner\.os \}\}-go\$\{\{ steps\.go\.outputs\.version \}\}-\$\{\{ hashFiles\('go\.sum'\) \}\}-\$\{\{ github\.run_id \}\}$/);
+        const restoreKeys = (steps(job)[c.restore]!.with?.['restore-keys'] ?? '').trim().split('\n');
+        assert.deepEqual(restoreKeys, [c.key.replace('${{ github.run_id }}', ''), c.key.replace("${{ hashFiles('go.sum') }}-${{ github.run_id }}", '')]);
+      }
+    });
+
+    it('only a push to main saves the cache, after the builds: no pull request, fork or tag writes what a release restores', () => {
+      const image = cached('image');
+      assert.ok(image.save > Math.max(...image.builds));
+      const save = steps('image')[image.save]!;
+      assert.equal((save as { if?: string }).if, "github.event_name == 'push' && github.ref == 'refs/heads/main'");
+      assert.equal(save.with?.['key'], image.key);
+      assert.equal(save.with?.['path'], image.path);
+      for (const job of ['multiarch', 'release']) {
+        assert.equal(cached(job).save, -1, `${job} saves a cache`);
+        for (const b of cached(job).builds) assert.equal(steps(job)[b]!.env?.['CACHE_EXPORT'], 'false', `${job} exports a cache it never saves`);
+      }
+      // The combined action saves in its post step on any event: it must not be used.
+      assert.ok(!Object.values(workflow.jobs).some((j) => j.steps.some((s) => /^actions\/cache@/.test(s.uses ?? ''))));
+    });
+
     it('least privilege: nothing at the top, contents: read per job, packages: write for the push alone', () => {
       assert.deepEqual(workflow.permissions, {});
       for (const [name, job] of Object.entries(workflow.jobs)) {
@@ -215,7 +257,7 @@ describe('the GitHub workflow (--ci github)', function () {
     it('actions pinned to exact releases; no ${{ }} inside a run: block; superseded runs cancelled, tags never', () => {
       const uses = Object.values(workflow.jobs).flatMap((j) => j.steps.flatMap((s) => (s.uses ? [s.uses] : [])));
       assert.ok(uses.length >= 8);
-      for (const u of uses) assert.match(u, /^[\w-]+\/[\w-]+@v\d+\.\d+\.\d+$/);
+      for (const u of uses) assert.match(u, /^[\w-]+\/[\w-]+(\/[\w-]+)?@v\d+\.\d+\.\d+$/);
       for (const job of Object.keys(workflow.jobs)) for (const run of runs(job)) assert.doesNotMatch(run, /\$\{\{/, job);
       assert.equal(workflow.concurrency['group'], '${{ github.workflow }}-${{ github.ref }}');
       assert.equal(workflow.concurrency['cancel-in-progress'], "${{ !startsWith(github.ref, 'refs/tags/') }}");
