@@ -11,6 +11,8 @@ export interface Buildkitd extends Daemon {
   readonly version: string;
   /** unix://… address for `docker buildx create --driver remote`. */
   readonly address: string;
+  /** Its state folder. */
+  readonly root: string;
 }
 
 export async function startBuildkitd(options: { dir: string; mirror: string; mirrored: string[]; httpRegistries: string[] }): Promise<Buildkitd> {
@@ -24,6 +26,9 @@ export async function startBuildkitd(options: { dir: string; mirror: string; mir
     `  address = [${JSON.stringify(address)}]`,
     '[worker.oci]',
     '  enabled = true',
+    // No garbage collection: its default policy keys on the disk's free space, and on a machine
+    // under that threshold it pruned cache mounts between two builds. The tests remove the root.
+    '  gc = false',
     '[worker.containerd]',
     '  enabled = false',
     // docker.io and any other registry a test's base images name come from the local mirror.
@@ -46,5 +51,6 @@ export async function startBuildkitd(options: { dir: string; mirror: string; mir
     },
     version: versionOf(bin),
     address,
+    root,
   };
 }

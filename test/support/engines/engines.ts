@@ -37,6 +37,11 @@ export interface Engines {
    * test registries as plain http.
    */
   podmanEnv(extra?: Record<string, string>): Record<string, string>;
+  /**
+   * A new buildkitd with an empty state folder, and a remote buildx builder for it: what a CI
+   * runner starts each job with. stop() removes both; the run's end stops any left.
+   */
+  newBuilder(): Promise<{ name: string; stop(): Promise<void> }>;
   /** Makes base images resolvable by the engine and the remote builder; one line per image. */
   prepareBases(refs: string[]): Promise<string[]>;
   stop(): Promise<void>;
@@ -131,6 +136,22 @@ async function start(): Promise<Engines> {
     });
 
     const pushed = new Set<string>();
+    let builders = 0;
+    const newBuilder = async () => {
+      const name = `dockergo-fresh-${++builders}`;
+      const daemon = await startBuildkitd({ dir: sub(`buildkitd-${builders}`), mirror: mirror.host, mirrored: MIRRORED_HOSTS, httpRegistries: [secure.host] });
+      let stopped = false;
+      const stopBuilder = async (): Promise<void> => {
+        if (stopped) return;
+        stopped = true;
+        await docker(['buildx', 'rm', name]).catch(() => undefined);
+        await daemon.stop();
+        rmSync(path.dirname(daemon.root), { recursive: true, force: true });
+      };
+      stops.push(stopBuilder);
+      await docker(['buildx', 'create', '--name', name, '--driver', 'remote', daemon.address]);
+      return { name, stop: stopBuilder };
+    };
     const engines: Engines = {
       mirror,
       secure,
@@ -146,6 +167,7 @@ async function start(): Promise<Engines> {
       },
       env,
       podmanEnv,
+      newBuilder,
       async prepareBases(refs) {
         const report: string[] = [];
         for (const ref of [...new Set(refs.map((r) => qualify(r.replace(/@sha256:[0-9a-f]{64}$/, ''))))]) {
