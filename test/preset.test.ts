@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { presetSchema } from '../generators/lib/preset.js';
 import { checkDockerfile } from './support/dockerfile-rules.js';
-import { assertCommandReproduces, generate, generateFailing, listFiles, PACKAGE_ROOT, read, runApp, tempDir } from './support/project.js';
+import { assertCommandReproduces, cleanup, generate, generateFailing, listFiles, PACKAGE_ROOT, read, runApp, tempDir } from './support/project.js';
 
 const ACME = path.join(PACKAGE_ROOT, 'examples/acme-preset');
 
@@ -19,8 +19,13 @@ function makePreset(preset: unknown, templates: Record<string, string> = {}): st
   return dir;
 }
 
+const answersDirs: string[] = [];
+after(() => answersDirs.splice(0).forEach(cleanup));
+
 function answersFile(answers: unknown): string {
-  const file = path.join(tempDir('answers-'), 'answers.json');
+  const dir = tempDir('answers-');
+  answersDirs.push(dir);
+  const file = path.join(dir, 'answers.json');
   writeFileSync(file, JSON.stringify(answers));
   return file;
 }
