@@ -7,12 +7,12 @@
 // the netrc secret (a marker that must be found nowhere, beside markers that must be found), and
 // the engines that cannot export a cache, which say so in one line and build.
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { engines, type Engines } from './support/engines/engines.js';
-import { cleanup, generate, read, tempDir } from './support/project.js';
+import { bytesBelow, cleanup, generate, ok, read, tempDir } from './support/project.js';
 import { basesOf, logOnce } from './support/variants.js';
 
 const NAME = 'orders';
@@ -42,18 +42,6 @@ var group errgroup.Group
 `;
 
 let e: Engines;
-
-interface Ran {
-  exitCode?: number | undefined;
-  stderr: string;
-  all: string;
-}
-
-async function ok<R extends Ran>(result: PromiseLike<R>, what: string): Promise<R> {
-  const r = await result;
-  assert.equal(r.exitCode, 0, `${what} failed (exit ${r.exitCode}):\n${r.all.slice(-3000)}`);
-  return r;
-}
 
 /** A generated project, its base images made resolvable, with the overrides build.sh passes on. */
 async function project(module: string, options: Record<string, unknown> = {}, deps: string[] = []): Promise<{ dir: string; baseArgs: Record<string, string> }> {
@@ -155,7 +143,7 @@ describe('CACHE_DIR=DIR ./build.sh: the caches survive from one builder to the n
     assert.ok(mods.some((m) => m.startsWith('github.com/prometheus/client_golang/@v/')), `client_golang is not in the module cache: ${mods.join(', ')}`);
     // The standard library and every dependency's packages.
     assert.ok(cold.size > 100, `only ${cold.size} compiles in a cold build`);
-    logOnce(`cold build on a new builder: ${built.seconds.toFixed(1)} s, ${cold.size} compiles cached, ${mods.length} modules; the cache: ${(du(cacheDir) / 1e6).toFixed(0)} MB`);
+    logOnce(`cold build on a new builder: ${built.seconds.toFixed(1)} s, ${cold.size} compiles cached, ${mods.length} modules; the cache: ${(bytesBelow(cacheDir) / 1e6).toFixed(0)} MB`);
   });
 
   it('a new builder with an empty state folder imports it: after a .go edit only the edited package compiles, with the new version stamped', async () => {
@@ -338,12 +326,3 @@ describe('CACHE_DIR=DIR ./build.sh: the caches survive from one builder to the n
     });
   });
 });
-
-/** Bytes below dir. */
-function du(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += statSync(path.join(entry.parentPath, entry.name)).size;
-  }
-  return total;
-}

@@ -17,7 +17,7 @@ import { exportRootfs } from './support/engines/builder.js';
 import { engines, type Engines } from './support/engines/engines.js';
 import { pushSbomScanner } from './support/engines/standins.js';
 import { shopModule } from './support/modules.js';
-import { cleanup, generate, PACKAGE_ROOT, read } from './support/project.js';
+import { cleanup, generate, ok, PACKAGE_ROOT, read } from './support/project.js';
 import { freePort, waitForHttp } from './support/service.js';
 import { basesOf, dockerGenerate, logOnce, MATRIX, variantLabel } from './support/variants.js';
 
@@ -69,12 +69,6 @@ function stopGroup(run: ReturnType<typeof buildSh>): void {
 /** The engine's own CLI (docker or podman); never rejects. */
 function cli(args: string[], options: { cwd?: string; input?: string } = {}) {
   return execa(engine.cli, args, { env: engine.env(), all: true, reject: false, ...options });
-}
-
-async function ok<R extends Ran>(result: PromiseLike<R>, what: string): Promise<R> {
-  const r = await result;
-  assert.equal(r.exitCode, 0, `${what} failed (exit ${r.exitCode}):\n${r.all.slice(-3000)}`);
-  return r;
 }
 
 const imageOf = (p: Project): string => `${p.name}:${VERSION}`;

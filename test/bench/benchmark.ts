@@ -6,7 +6,7 @@
 // CACHE_DIR cache restored, beside cold and the warm local builder. Writes docs/benchmarks.md and
 // the README's summary table.
 //   node test/bench/benchmark.js [--runs N] [--out FILE] [--no-readme] [--only ci-cache]
-import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +18,7 @@ import type { LoadResult } from '../support/load.js';
 import { deploy, deployEnv, describeLoad, loadDuringRestart, pullSecret, removeDrain } from '../support/rollout.js';
 import { basesOf } from '../support/variants.js';
 import { baseImages } from '../support/dockerfile-rules.js';
-import { cleanup, PACKAGE_ROOT, read, tempDir } from '../support/project.js';
+import { bytesBelow, cleanup, PACKAGE_ROOT, read, tempDir } from '../support/project.js';
 import { checkoutModule } from '../support/modules.js';
 import { PROGRAMS } from '../support/programs.js';
 
@@ -266,14 +266,6 @@ interface CacheResults {
   mountsBytes: number;
 }
 
-function bytesBelow(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += statSync(path.join(entry.parentPath, entry.name)).size;
-  }
-  return total;
-}
-
 async function ciCache(root: string): Promise<CacheResults> {
   const e = await engines();
   await e.useEngine('today');
@@ -324,6 +316,17 @@ async function ciCache(root: string): Promise<CacheResults> {
 }
 
 const CACHE_TITLE = '## CI runners: a rebuild on a fresh builder';
+
+/** doc with its section titled `title` replaced by `section`, or, when it has none, `section` put before `nextTitle`. */
+function spliceSection(doc: string, section: string, title: string, nextTitle: string): string {
+  const at = doc.indexOf(`${title}\n`);
+  if (at < 0) {
+    const next = doc.indexOf(`${nextTitle}\n`);
+    return `${doc.slice(0, next)}${section}\n${doc.slice(next)}`;
+  }
+  const end = doc.indexOf('\n## ', at + 1);
+  return `${doc.slice(0, at)}${section}\n${end < 0 ? '' : doc.slice(end + 1)}`;
+}
 
 function ciCacheSection(c: CacheResults): string {
   const row = (title: string, ms: number) => `| ${title} | ${seconds(ms)} | ${(ms / c.cold).toFixed(2)} |`;
@@ -382,12 +385,7 @@ async function main(): Promise<void> {
   try {
     if (flags.only === 'ci-cache') {
       const section = ciCacheSection(await ciCache(root));
-      const doc = readFileSync(flags.out, 'utf8');
-      const start = doc.indexOf(CACHE_TITLE);
-      const end = start < 0 ? -1 : doc.indexOf('\n## ', start + 1);
-      const before = start < 0 ? doc.slice(0, doc.indexOf('\n## The generator') + 1) : doc.slice(0, start);
-      const after = start < 0 ? doc.slice(doc.indexOf('\n## The generator') + 1) : doc.slice(end + 1);
-      writeFileSync(flags.out, `${before}${section}\n${after}`);
+      writeFileSync(flags.out, spliceSection(readFileSync(flags.out, 'utf8'), section, CACHE_TITLE, '## The generator'));
       console.log(section);
       return;
     }

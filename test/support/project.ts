@@ -33,6 +33,22 @@ export function listFiles(dir: string): string[] {
   return out.sort();
 }
 
+/** Bytes in the files below dir. */
+export function bytesBelow(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(path.join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+/** Awaits a command run with reject: false and all: true; it must exit 0, else its output's tail is the failure. */
+export async function ok<R extends { exitCode?: number | undefined; all: string }>(result: PromiseLike<R>, what: string): Promise<R> {
+  const r = await result;
+  assert.equal(r.exitCode, 0, `${what} failed (exit ${r.exitCode}):\n${r.all.slice(-3000)}`);
+  return r;
+}
+
 export function read(dir: string, file: string): string {
   return readFileSync(path.join(dir, file), 'utf8');
 }

@@ -11,8 +11,6 @@ export interface Buildkitd extends Daemon {
   readonly version: string;
   /** unix://… address for `docker buildx create --driver remote`. */
   readonly address: string;
-  /** Its state folder. */
-  readonly root: string;
 }
 
 export async function startBuildkitd(options: { dir: string; mirror: string; mirrored: string[]; httpRegistries: string[] }): Promise<Buildkitd> {
@@ -51,6 +49,5 @@ export async function startBuildkitd(options: { dir: string; mirror: string; mir
     },
     version: versionOf(bin),
     address,
-    root,
   };
 }

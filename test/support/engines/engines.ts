@@ -102,7 +102,9 @@ async function start(): Promise<Engines> {
 
     if (await registerQemu()) stops.push(async () => writeFileSync(path.join(BINFMT, 'qemu-aarch64'), '-1'));
 
-    const buildkitd = await startBuildkitd({ dir: sub('buildkitd'), mirror: mirror.host, mirrored: MIRRORED_HOSTS, httpRegistries: [secure.host] });
+    // Every buildkitd of the run (the shared one, and each newBuilder's) mirrors the same registries.
+    const buildkitdAt = (dir: string) => startBuildkitd({ dir, mirror: mirror.host, mirrored: MIRRORED_HOSTS, httpRegistries: [secure.host] });
+    const buildkitd = await buildkitdAt(sub('buildkitd'));
     stops.push(() => buildkitd.stop());
 
     let current: Dockerd | undefined;
@@ -139,14 +141,15 @@ async function start(): Promise<Engines> {
     let builders = 0;
     const newBuilder = async () => {
       const name = `dockergo-fresh-${++builders}`;
-      const daemon = await startBuildkitd({ dir: sub(`buildkitd-${builders}`), mirror: mirror.host, mirrored: MIRRORED_HOSTS, httpRegistries: [secure.host] });
+      const dir = sub(`buildkitd-${builders}`);
+      const daemon = await buildkitdAt(dir);
       let stopped = false;
       const stopBuilder = async (): Promise<void> => {
         if (stopped) return;
         stopped = true;
         await docker(['buildx', 'rm', name]).catch(() => undefined);
         await daemon.stop();
-        rmSync(path.dirname(daemon.root), { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true });
       };
       stops.push(stopBuilder);
       await docker(['buildx', 'create', '--name', name, '--driver', 'remote', daemon.address]);
