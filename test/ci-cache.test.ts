@@ -303,6 +303,23 @@ describe('CACHE_DIR=DIR ./build.sh: the caches survive from one builder to the n
       assert.equal(await versionOf('small:v0.2.0'), 'small v0.2.0');
     });
 
+    it('./build.sh artifact, and a multi-platform push, import and export it too', async () => {
+      const dir = path.join(scratch, 'artifact-push');
+      const artifact = await ok(onNewBuilder(small, ['artifact'], { CACHE_DIR: dir }), 'artifact with CACHE_DIR');
+      assert.match(artifact.stderr, /cache exported to/);
+      assert.ok(existsSync(path.join(small.dir, 'bin/small')), 'no bin/small');
+      const before = await actions(dir);
+      const { user, password } = e.secure.auth!;
+      await ok(execa('docker', ['login', '--username', user, '--password-stdin', e.secure.host], { env: e.env(), input: password, all: true, reject: false }), 'login');
+      const pushed = await ok(onNewBuilder(small, ['push'], { CACHE_DIR: dir, PLATFORMS: 'linux/amd64,linux/arm64', REGISTRY: `${e.secure.host}/cache`, SBOM: 'false' }), 'multi-platform push with CACHE_DIR');
+      assert.match(pushed.stderr, /cache imported from/);
+      assert.match(pushed.stderr, /cache exported to/);
+      // The amd64 compiles came from the artifact's cache; arm64's are new.
+      const compiled = added(await actions(dir), before);
+      assert.ok(compiled.length > 100, `${compiled.length} new compiles: arm64 should have compiled the standard library`);
+      assert.ok(compiled.length < before.size, `${compiled.length} new compiles against ${before.size}: amd64 was compiled again`);
+    });
+
     it('podman says in one line that it cannot, and builds', async () => {
       const dir = path.join(scratch, 'podman');
       const built = await ok(execa('./build.sh', ['build'], { cwd: small.dir, env: e.podmanEnv({ ...small.baseArgs, CACHE_DIR: dir }), all: true, reject: false }), 'podman build');
