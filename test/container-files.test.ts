@@ -1,10 +1,11 @@
 // The Dockerfile, build.sh and Makefile each variant gets: linted, checked against our rules,
 // and build.sh driven against a fake engine that records what it is asked to do.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { execa } from 'execa';
+import { makeCa } from './support/company-network.js';
 import { checkDockerfile } from './support/dockerfile-rules.js';
 import { cleanup, generate, read, tempDir } from './support/project.js';
 
@@ -17,6 +18,9 @@ const VARIANTS: Record<string, unknown>[] = [
   { base: 'alpine', kind: 'cli', layout: 'flat', goprivate: 'git.acme.example' },
   { base: 'distroless', kind: 'service', layout: 'cmd', config: ['config/app.yaml'] },
   { base: 'distroless', kind: 'cli', layout: 'flat' },
+  { base: 'scratch', kind: 'service', layout: 'flat', runtimeCa: true },
+  { base: 'alpine', kind: 'service', layout: 'flat', runtimeCa: true, goprivate: 'git.acme.example' },
+  { base: 'distroless', kind: 'cli', layout: 'flat', runtimeCa: true },
 ];
 
 describe('generated container files', function () {
@@ -96,10 +100,13 @@ describe('build.sh drives the engine', () => {
   let service = '';
   let cli = '';
   let fakes = '';
+  let caFile = '';
+  let caKey = '';
   before(async () => {
     ({ dir: service } = await generate({ module: 'example.com/acme/web', port: '8181', goprivate: 'git.acme.example' }));
     ({ dir: cli } = await generate({ module: 'example.com/acme/conv', kind: 'cli' }));
     fakes = tempDir('fake-engine-');
+    ({ caFile, caKey } = await makeCa(path.join(fakes, 'ca'), 'dockergo test CA'));
   });
   after(() => [service, cli, fakes].forEach(cleanup));
 
@@ -116,13 +123,66 @@ describe('build.sh drives the engine', () => {
     return { ...result, calls };
   }
 
-  it('a netrc file is passed as a build secret when it exists', async () => {
+  it('a netrc file is passed as a build secret: NETRC_FILE, else ~/.netrc; a NETRC_FILE that is not there is one line', async () => {
     const netrc = path.join(fakes, 'netrc');
     writeFileSync(netrc, 'machine git.acme.example login x password y\n');
     const { calls } = await buildSh(service, ['build'], { NETRC_FILE: netrc });
     assert.ok(calls[0]!.includes(`--secret id=netrc,src=${netrc}`), calls[0]);
-    const { calls: without } = await buildSh(service, ['build'], { NETRC_FILE: path.join(fakes, 'absent') });
-    assert.ok(!without[0]!.includes('--secret'));
+    // A project without --goprivate passes it too: an authenticated GOPROXY reads it.
+    const { calls: plain } = await buildSh(cli, ['build'], { NETRC_FILE: netrc });
+    assert.ok(plain[0]!.includes(`--secret id=netrc,src=${netrc}`), plain[0]);
+    const home = path.join(fakes, 'home');
+    mkdirSync(home, { recursive: true });
+    const { calls: none } = await buildSh(service, ['build'], { HOME: home });
+    assert.ok(!none[0]!.includes('--secret'), none[0]);
+    writeFileSync(path.join(home, '.netrc'), 'machine git.acme.example login x password y\n');
+    const { calls: fromHome } = await buildSh(service, ['build'], { HOME: home });
+    assert.ok(fromHome[0]!.includes(`--secret id=netrc,src=${home}/.netrc`), fromHome[0]);
+    const absent = await buildSh(service, ['build'], { NETRC_FILE: path.join(fakes, 'absent') });
+    assert.equal(absent.exitCode, 2);
+    assert.deepEqual(absent.calls, []);
+    assert.match(absent.stderr, /^build\.sh: NETRC_FILE=\S+absent: no such file \(a netrc file: machine HOST login USER password TOKEN\)$/);
+  });
+
+  it('CA_CERTS reaches the build as the CA_CERTS argument; a private key, or anything but certificates, is one line and no build', async () => {
+    const pem = readFileSync(caFile, 'utf8');
+    const bundle = path.join(fakes, 'company-ca.pem');
+    writeFileSync(bundle, pem);
+    const { calls, exitCode } = await buildSh(service, ['build'], { CA_CERTS: bundle });
+    assert.equal(exitCode, 0);
+    // The fake engine writes its arguments on one line: the PEM's first line begins the argument.
+    assert.ok(calls.some((c) => c.includes('--build-arg CA_CERTS=-----BEGIN CERTIFICATE-----')), calls.join('\n'));
+    const cases: [string, string, RegExp][] = [
+      ['a certificate and its key', pem + readFileSync(caKey, 'utf8'), /holds a private key: give the CA certificates alone/],
+      ['a key alone', readFileSync(caKey, 'utf8'), /holds a private key/],
+      ['a certificate request', pem + '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n', /is not a PEM bundle of certificates/],
+      ['DER bytes', '\u0030\u0082binary', /is not a PEM bundle of certificates/],
+    ];
+    for (const [what, content, message] of cases) {
+      writeFileSync(bundle, content);
+      const refused = await buildSh(service, ['build'], { CA_CERTS: bundle });
+      assert.equal(refused.exitCode, 2, what);
+      assert.deepEqual(refused.calls, [], what);
+      assert.equal(refused.stderr.trim().split('\n').length, 1, `${what}: ${refused.stderr}`);
+      assert.match(refused.stderr, message, what);
+      assert.ok(refused.stderr.startsWith(`build.sh: CA_CERTS=${bundle} `), refused.stderr);
+    }
+    const missing = await buildSh(service, ['build'], { CA_CERTS: path.join(fakes, 'absent.pem') });
+    assert.equal(missing.exitCode, 2);
+    assert.match(missing.stderr, /CA_CERTS=\S+absent\.pem: no such readable file/);
+  });
+
+  it('the proxy variables and the Go variables reach the build as build arguments; BUILD_FLAGS are split on blanks, never globbed', async () => {
+    const env = {
+      HTTPS_PROXY: 'http://127.0.0.1:3128', HTTP_PROXY: 'http://127.0.0.1:3128', NO_PROXY: 'localhost,.corp.example', https_proxy: 'http://127.0.0.1:3128',
+      GONOSUMDB: 'corp.example', GONOPROXY: 'git.corp.example', GOSUMDB: 'off', GOPRIVATE: 'corp.example',
+      BUILD_FLAGS: ' --network host   --add-host git.corp.example:10.0.0.5 --label x=* ',
+    };
+    const { calls } = await buildSh(service, ['test'], env);
+    for (const [name, value] of Object.entries(env).filter(([n]) => n !== 'BUILD_FLAGS')) assert.ok(calls[0]!.includes(`--build-arg ${name}=${value} `), `${name}: ${calls[0]}`);
+    // "*" stays a word: the project's files are not listed in its place.
+    assert.ok(calls[0]!.includes('--network host --add-host git.corp.example:10.0.0.5 --label x=* '), calls[0]);
+    assert.ok(calls[0]!.endsWith('--target test .'), calls[0]);
   });
 
   it("GO_VERSION comes from go.mod's toolchain, else go directive, and only when it is a Go version", async () => {

@@ -1,8 +1,9 @@
 // Presets (defaults, locks, images, labels, overlays), answers files, and their precedence.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { presetSchema } from '../generators/lib/preset.js';
+import { makeCa } from './support/company-network.js';
 import { checkDockerfile } from './support/dockerfile-rules.js';
 import { assertCommandReproduces, cleanup, generate, generateFailing, listFiles, PACKAGE_ROOT, read, runApp, tempDir } from './support/project.js';
 
@@ -165,6 +166,74 @@ describe('a preset and the newer inputs', () => {
     const { dir: alpine } = await generate({ module: 'example.com/x', preset });
     assert.match(read(alpine, 'Dockerfile'), /^ARG RUNTIME_IMAGE=alpine:\$\{ALPINE_VERSION\}$/m);
   });
+});
+
+describe("a preset's company CA (caCerts) and --runtime-ca", () => {
+  let pem = '';
+  let key = '';
+  const dirs: string[] = [];
+  before(async () => {
+    const ca = await makeCa(tempDir('preset-ca-'), 'Acme Corp Root CA');
+    dirs.push(path.dirname(ca.caFile));
+    pem = readFileSync(ca.caFile, 'utf8');
+    key = readFileSync(ca.caKey, 'utf8');
+  });
+  after(() => dirs.splice(0).forEach(cleanup));
+
+  /** A preset whose caCerts names a file beside preset.json holding `bundle`. */
+  function caPreset(bundle: string, extra: Record<string, unknown> = {}): string {
+    const dir = makePreset({ caCerts: 'certs/acme-ca.pem', ...extra });
+    dirs.push(dir);
+    mkdirSync(path.join(dir, 'certs'));
+    writeFileSync(path.join(dir, 'certs/acme-ca.pem'), bundle);
+    return dir;
+  }
+
+  it("writes the bundle as company-ca.pem, build.sh's CA_CERTS default; the runtime trusts it only with --runtime-ca", async () => {
+    const { dir } = await generate({ module: 'example.com/x', preset: caPreset(pem.replaceAll('\n', '\r\n')) });
+    assert.equal(read(dir, 'company-ca.pem'), pem);
+    assert.ok(read(dir, 'build.sh').includes('local file=${CA_CERTS-company-ca.pem}'));
+    const dockerfile = read(dir, 'Dockerfile');
+    assert.match(dockerfile, /^ARG CA_CERTS=$/m);
+    assert.doesNotMatch(dockerfile, /AS certs|--from=certs/);
+    // The bundle travels as a build argument: it is not in the build context.
+    assert.doesNotMatch(read(dir, '.dockerignore'), /company-ca/);
+    const { dir: trusted } = await generate({ module: 'example.com/x', preset: caPreset(pem), runtimeCa: true });
+    assert.match(read(trusted, 'Dockerfile'), /^COPY --from=certs \/out\/ca-certificates\.crt \/etc\/ssl\/certs\/ca-certificates\.crt$/m);
+    assert.equal(JSON.parse(read(trusted, '.yo-rc.json'))['generator-dockergo'].runtimeCa, true);
+  });
+
+  it('a lock on runtimeCa holds, and --no-runtime-ca against it is one line', async () => {
+    const preset = caPreset(pem, { locked: { runtimeCa: true } });
+    const { dir } = await generate({ module: 'example.com/x', preset, base: 'scratch' });
+    assert.match(read(dir, 'Dockerfile'), /^COPY --from=builder \/etc\/ssl\/certs\/ca-certificates\.crt \/etc\/ssl\/certs\/ca-certificates\.crt$/m);
+    const { dir: refused, error } = await generateFailing({ module: 'example.com/x', preset, runtimeCa: false });
+    assert.match(error.message, /^--runtime-ca: "false" contradicts preset \S+ \(\S+preset\.json\), which locks runtimeCa to "true"$/);
+    assert.deepEqual(listFiles(refused), []);
+  });
+
+  const bad: [string, () => string, RegExp][] = [
+    ['a bundle with a private key', () => caPreset(pem + key), /caCerts: "certs\/acme-ca\.pem" is not valid: must be CA certificates alone: it holds a private key/],
+    ['a private key alone', () => caPreset(key), /is not valid: must be CA certificates alone: it holds a private key/],
+    ['text that is not PEM', () => caPreset('hello\n'), /is not valid: must be a PEM bundle of CA certificates/],
+    ['a PEM block that does not parse', () => caPreset('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), /is not valid: must be a PEM bundle of CA certificates/],
+    ['a file outside the preset', () => makePreset({ caCerts: '../acme-ca.pem' }), /caCerts: "\.\.\/acme-ca\.pem" is outside the preset folder/],
+    ['a missing file', () => makePreset({ caCerts: 'nope.pem' }), /caCerts: "nope\.pem": no such file in the preset folder$/],
+    ['a symbolic link', () => {
+      const dir = makePreset({ caCerts: 'link.pem' });
+      symlinkSync('/etc/ssl/certs/ca-certificates.crt', path.join(dir, 'link.pem'));
+      return dir;
+    }, /caCerts: "link\.pem" is not a regular file \(a symbolic link or folder is refused/],
+  ];
+  for (const [what, preset, message] of bad) {
+    it(`refuses ${what} in one line, writing nothing`, async () => {
+      const { dir, error } = await generateFailing({ module: 'example.com/x', preset: preset() });
+      assert.match(error.message, /^preset \S+\/preset\.json: caCerts: /);
+      assert.match(error.message, message);
+      assert.equal(error.message.split('\n').length, 1);
+      assert.deepEqual(listFiles(dir), []);
+    });
+  }
 });
 
 describe('precedence: flags > answers file > preset defaults > built-in defaults; locks over all', () => {

@@ -28,7 +28,7 @@ describe('README.md', () => {
   it('documents every template-data field (a public interface for preset overlays)', () => {
     const section = readme.slice(readme.indexOf('### Template data'), readme.indexOf('## What it writes'));
     const data = toTemplateData(
-      { module: 'example.com/x', name: 'x', kind: 'service', port: 8080, base: 'alpine', layout: 'flat', goproxy: 'direct', goprivate: '', config: [], args: '', goVersion: '1.26.8', compose: true, ci: 'none', deploy: 'none' },
+      { module: 'example.com/x', name: 'x', kind: 'service', port: 8080, base: 'alpine', layout: 'flat', goproxy: 'direct', goprivate: '', runtimeCa: false, config: [], args: '', goVersion: '1.26.8', compose: true, ci: 'none', deploy: 'none' },
       { generatorVersion: '0.0.0' },
     );
     for (const field of Object.keys(data)) assert.match(section, new RegExp(`^\\| [^|]*\`${field}\``, 'm'), field);

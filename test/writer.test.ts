@@ -22,6 +22,7 @@ const ANSWERS: Answers = {
   layout: 'cmd',
   goproxy: 'https://proxy.golang.org,direct',
   goprivate: '',
+  runtimeCa: false,
   config: ['config/app.yaml'],
   args: '',
   goVersion: '1.26.8',

@@ -215,9 +215,9 @@ export abstract class DockergoGenerator extends Generator {
   }
 
   /** What the preset gives the template data: images, labels, Kubernetes defaults and its overlay files. */
-  protected presetData(): Pick<DataOptions, 'images' | 'labels' | 'kubernetes' | 'overlays'> {
+  protected presetData(): Pick<DataOptions, 'images' | 'labels' | 'kubernetes' | 'overlays' | 'caBundle'> {
     if (!this.preset) return {};
-    return { images: this.preset.images, labels: this.preset.labels, kubernetes: this.preset.kubernetes, overlays: this.preset.overlays };
+    return { images: this.preset.images, labels: this.preset.labels, kubernetes: this.preset.kubernetes, overlays: this.preset.overlays, ...(this.preset.caBundle ? { caBundle: this.preset.caBundle } : {}) };
   }
 
   /** The `--preset …` words for an equivalent command. */

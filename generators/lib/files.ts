@@ -39,6 +39,7 @@ export function containerFiles(data: TemplateData): PlannedFile[] {
     { template: 'Dockerfile.ejs', destination: 'Dockerfile' },
     { template: 'dockerignore.ejs', destination: '.dockerignore' },
     { template: 'build.sh.ejs', destination: 'build.sh', executable: true },
+    ...(data.caCerts ? [{ template: 'company-ca.pem.ejs', destination: data.caCerts }] : []),
     ...(data.compose ? [{ template: 'compose.yaml.ejs', destination: 'compose.yaml' }] : []),
     ...(data.ci === 'github' ? [{ template: 'ci/github.yml.ejs', destination: '.github/workflows/ci.yml' }] : []),
     ...(data.deploy === 'kubernetes' ? kubernetesFiles(data) : []),

@@ -37,6 +37,8 @@ export interface Answers {
   layout: Layout;
   goproxy: string;
   goprivate: string;
+  /** The runtime image trusts the CA bundle the build is given (CA_CERTS), as the builder does. */
+  runtimeCa: boolean;
   config: string[];
   /** Default arguments, in their one written (shell) form: "run --server". */
   args: string;
@@ -93,7 +95,7 @@ const same = (value: unknown): string => String(value);
 /** Files the generator writes itself; a config file may not take one of their places. */
 export const GENERATED_FILES: ReadonlySet<string> = new Set([
   'go.mod', 'go.sum', 'Dockerfile', '.dockerignore', 'build.sh', 'Makefile', 'README.md', '.gitignore', '.yo-rc.json',
-  'compose.yaml', '.github/workflows/ci.yml',
+  'compose.yaml', '.github/workflows/ci.yml', 'company-ca.pem',
 ]);
 
 function spec<K extends InputName>(s: InputSpec<K>): InputSpec<K> {
@@ -185,6 +187,17 @@ export const INPUTS = [
     defaultValue: () => '',
     check: (raw) => checkGoprivate(text(raw)),
     toText: same,
+  }),
+  spec({
+    key: 'runtimeCa',
+    flag: 'runtime-ca',
+    boolean: true,
+    description:
+      "The runtime image trusts the company CA bundle too (CA_CERTS, or a preset's caCerts), appended to its own, for a service that calls internal HTTPS APIs; the builder always trusts it",
+    defaultHelp: 'off',
+    defaultValue: () => false,
+    check: (raw) => checkBoolean(text(raw)),
+    toText: (value) => String(value),
   }),
   spec({
     key: 'config',

@@ -11,6 +11,7 @@ import { filesBelow } from './files.js';
 import { INPUTS, type Answers, type InputSpec } from './inputs.js';
 import { DEFAULT_RESOURCES, type KubernetesPreset, type KubernetesResources } from './template-data.js';
 import {
+  checkCaBundle,
   checkImageRef,
   checkLabel,
   checkNamespace,
@@ -41,6 +42,8 @@ export interface Preset {
   kubernetes: KubernetesPreset;
   /** Template paths relative to the preset's templates/ folder. */
   overlays: string[];
+  /** The CA bundle every service's builder trusts (preset.json "caCerts", checked), written to company-ca.pem. */
+  caBundle: string | undefined;
   /** Its package.json version (an npm package), else preset.json's "version"; recorded for `update`. */
   version: string | undefined;
 }
@@ -80,6 +83,11 @@ export function presetSchema(): Record<string, unknown> {
       version: { type: 'string', description: "The preset's version, recorded in each project's .yo-rc.json (an npm package's own version wins)." },
       defaults: inputs('Defaults for inputs, keyed by input name; users may still change them.'),
       locked: inputs('Values the platform fixes: not asked, and a flag or answer that contradicts one is an error.'),
+      caCerts: {
+        type: 'string',
+        description:
+          "A PEM bundle of the company's CA certificates, relative to preset.json: written to each project as company-ca.pem, build.sh's CA_CERTS default, which the builder trusts (and, with --runtime-ca, the runtime). Certificates only: a private key is refused.",
+      },
       images: {
         type: 'object',
         description: 'Base image references, e.g. an internal registry mirror, pinned by tag and/or digest.',
@@ -221,6 +229,7 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
     locked?: Record<string, string | number | boolean | string[]>;
     images?: PresetImages;
     labels?: Record<string, string>;
+    caCerts?: string;
     kubernetes?: { registry?: string; namespace?: string; resources?: Record<string, string> };
   };
   const kubernetes = checkKubernetes(raw.kubernetes, where);
@@ -238,9 +247,29 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
     const checked = checkLabel(key, value);
     if (!checked.ok) throw new UsageError(`${where}: labels.${key}: ${JSON.stringify(value)} is not valid: must be ${checked.rule}`);
   }
+  const caBundle = raw.caCerts === undefined ? undefined : readCaBundle(dir, raw.caCerts, where);
   const overlays = overlayFiles(path.join(dir, 'templates'), where);
   for (const template of overlays) checkTemplateSyntax(path.join(dir, 'templates', template), `${where}: templates/${template}`);
-  return { spec, dir, file, description: raw.description ?? '', defaults, locked, images, labels: { ...raw.labels }, kubernetes, overlays, version: packageVersionOf(dir) ?? raw.version };
+  return { spec, dir, file, description: raw.description ?? '', defaults, locked, images, labels: { ...raw.labels }, kubernetes, overlays, caBundle, version: packageVersionOf(dir) ?? raw.version };
+}
+
+/** preset.json's caCerts: a regular file inside the preset folder, holding CA certificates alone. */
+function readCaBundle(dir: string, file: string, where: string): string {
+  const field = `${where}: caCerts: ${JSON.stringify(file)}`;
+  const resolved = path.resolve(dir, file);
+  if (path.relative(dir, resolved).startsWith('..') || path.isAbsolute(path.relative(dir, resolved))) {
+    throw new UsageError(`${field} is outside the preset folder: the bundle ships with the preset`);
+  }
+  let stat;
+  try {
+    stat = lstatSync(resolved);
+  } catch {
+    throw new UsageError(`${field}: no such file in the preset folder`);
+  }
+  if (!stat.isFile()) throw new UsageError(`${field} is not a regular file (a symbolic link or folder is refused: copy the bundle in)`);
+  const checked = checkCaBundle(readFileSync(resolved, 'utf8'));
+  if (!checked.ok) throw new UsageError(`${field} is not valid: must be ${checked.rule}`);
+  return checked.value;
 }
 
 /**

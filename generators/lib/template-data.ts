@@ -105,6 +105,12 @@ export interface TemplateData {
   layout: Layout;
   goproxy: string;
   goprivate: string;
+  /** The runtime image trusts the CA bundle the build is given (--runtime-ca). */
+  runtimeCa: boolean;
+  /** The project's CA bundle file, build.sh's CA_CERTS default ("" when the preset names none). */
+  caCerts: string;
+  /** That bundle's PEM text, as the preset gives it ("" when none). */
+  caBundle: string;
   /** The `go` directive in go.mod. */
   goVersion: string;
   /** Folder of package main ("" for flat, "cmd/<name>" for cmd). */
@@ -173,8 +179,13 @@ export interface ExistingProgram {
   versionSymbol?: string;
 }
 
+/** Where a preset's CA bundle is written in the project. */
+export const CA_BUNDLE_FILE = 'company-ca.pem';
+
 export interface DataOptions {
   generatorVersion: string;
+  /** A preset's CA bundle (PEM certificates, checked), written to CA_BUNDLE_FILE. */
+  caBundle?: string;
   existing?: ExistingProgram;
   images?: { builder?: string; runtime?: string; distroless?: string };
   labels?: Record<string, string>;
@@ -236,6 +247,9 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     layout: answers.layout,
     goproxy: answers.goproxy,
     goprivate: answers.goprivate,
+    runtimeCa: answers.runtimeCa,
+    caCerts: options.caBundle ? CA_BUNDLE_FILE : '',
+    caBundle: options.caBundle ?? '',
     goVersion: answers.goVersion,
     mainDir,
     mainPackage,

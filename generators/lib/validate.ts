@@ -2,6 +2,7 @@
 // answer, answers file, preset) and returns either the normalised value or the rule
 // it broke. Prompts, flags, answers files and presets all call these.
 
+import { X509Certificate } from 'node:crypto';
 import { LATEST_PATCH, NEWEST_MINOR, OLDEST_MINOR, PRERELEASES, RELEASES_CHECKED } from './go-releases.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; rule: string };
@@ -457,4 +458,33 @@ export function kubernetesName(name: string): string {
   const dashed = name.replace(/[._]+/g, '-').replace(/-+/g, '-');
   const lettered = /^[a-z]/.test(dashed) ? dashed : `app-${dashed}`;
   return lettered.slice(0, 63).replace(/-+$/, '');
+}
+
+export const CA_BUNDLE_RULE =
+  'a PEM bundle of CA certificates: -----BEGIN CERTIFICATE----- blocks and nothing else, at most 100 kB (certificates are public; a key never goes into a build)';
+export const CA_KEY_RULE = 'CA certificates alone: it holds a private key, which never goes into a build (give the certificates, not the key)';
+
+/** Build arguments are bounded (Linux takes 128 KiB for one argument); a company's CAs are a few kB. */
+export const CA_BUNDLE_MAX_BYTES = 100_000;
+
+/**
+ * A CA bundle: every PEM block a certificate that parses, at least one, no private key, and
+ * small enough to pass as a build argument. The value is the bundle with "\n" line ends and one
+ * final newline.
+ */
+export function checkCaBundle(raw: string): Checked<string> {
+  const text = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) return fail(CA_KEY_RULE);
+  if (Buffer.byteLength(text) > CA_BUNDLE_MAX_BYTES) return fail(CA_BUNDLE_RULE);
+  const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----\n[A-Za-z0-9+/=\n]+?-----END \1-----/g)];
+  const begins = text.match(/-----BEGIN /g)?.length ?? 0;
+  if (blocks.length === 0 || begins !== blocks.length || blocks.some((b) => b[1] !== 'CERTIFICATE')) return fail(CA_BUNDLE_RULE);
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block[0]);
+    } catch {
+      return fail(CA_BUNDLE_RULE);
+    }
+  }
+  return ok(`${text.trimEnd()}\n`);
 }
