@@ -9,10 +9,9 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { engines, type Engines } from './support/engines/engines.js';
-import { bytesBelow, cleanup, generate, ok, read, tempDir } from './support/project.js';
+import { bytesBelow, cleanup, findMarker, generate, ok, read, tempDir } from './support/project.js';
 import { basesOf, logOnce } from './support/variants.js';
 
 const NAME = 'orders';
@@ -78,23 +77,6 @@ async function versionOf(image: string): Promise<string> {
   return (await ok(execa('docker', ['run', '--rm', image, '-version'], { env: e.env(), all: true, reject: false }), `docker run ${image}`)).stdout.trim();
 }
 
-/** Every file below dir, each gzip-compressed layer blob decompressed: where a marker is found, or nothing. */
-function findMarker(dir: string, marker: string): string[] {
-  const found: string[] = [];
-  const walk = (sub: string): void => {
-    for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-      const rel = path.join(sub, entry.name);
-      if (entry.isDirectory()) walk(rel);
-      else {
-        let bytes = readFileSync(path.join(dir, rel));
-        if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-        if (bytes.includes(marker)) found.push(rel);
-      }
-    }
-  };
-  walk('');
-  return found;
-}
 
 /** A line a user would take for trouble. */
 const ALARMING = /error|fail|warn|panic|denied/i;

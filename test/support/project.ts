@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import helpers, { type RunResult } from 'yeoman-test';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -118,4 +119,25 @@ export function snapshot(dir: string): Record<string, string> {
     else out[rel] = `${(statSync(full).mode & 0o7777).toString(8)} ${readFileSync(full, 'latin1')}`;
   }
   return out;
+}
+
+/**
+ * The files below dir in which a marker occurs, gzip blobs (layers) read decompressed; tar
+ * archives are read as they are, which holds their members' bytes.
+ */
+export function findMarker(dir: string, marker: string): string[] {
+  const found: string[] = [];
+  const walk = (sub: string): void => {
+    for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = path.join(sub, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.isFile()) {
+        let bytes = readFileSync(path.join(dir, rel));
+        if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+        if (bytes.includes(marker)) found.push(rel);
+      }
+    }
+  };
+  walk('');
+  return found;
 }

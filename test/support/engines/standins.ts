@@ -1,7 +1,8 @@
 // Stand-in base images. No public registry is reachable, so the base images a Dockerfile names
 // are made here, labelled as stand-ins, under the exact names its FROM lines resolve to:
 //   alpine-like (runtime): a busybox userland with a CA bundle, /etc/passwd and /tmp;
-//   golang (builder): the same plus this host's Go toolchain;
+//   golang (builder): the same plus this host's Go toolchain, and its git with the libraries it
+//     links (the real image's `apk add git` gets Alpine's; the stand-in's apk installs nothing);
 //   distroless (runtime): no shell and no userland at all, only a CA bundle, tzdata, /etc/passwd
 //     with nonroot (65532), /home/nonroot and /tmp, and USER 65532, as gcr.io/distroless/static:nonroot.
 // Runtime bases are multi-arch (amd64, plus arm64 from Debian's busybox-static:arm64); the
@@ -14,7 +15,7 @@ import { tools } from './tools.js';
 
 /** Stand-ins carry this label; bump its value to have older stand-ins made again. */
 export const STANDIN_LABEL = 'dev.dockergo.standin';
-export const STANDIN_VERSION = '4';
+export const STANDIN_VERSION = '5';
 
 export const BUILDAH_ENV = { STORAGE_DRIVER: process.env['STORAGE_DRIVER'] ?? 'overlay', BUILDAH_ISOLATION: 'chroot' };
 
@@ -42,7 +43,7 @@ export const standinKind = (ref: string): StandinKind => (isBuilderImage(ref) ? 
 /** What a stand-in holds; runtime stand-ins pushed to the mirror are multi-arch, buildah's local ones amd64 only. */
 export function describeStandin(ref: string, options: { multiArch: boolean }): string {
   const arches = options.multiArch ? ', amd64 and arm64' : '';
-  if (isBuilderImage(ref)) return "busybox userland + this host's Go toolchain";
+  if (isBuilderImage(ref)) return "busybox userland + this host's Go toolchain and git";
   if (isDistrolessImage(ref)) return `no shell: CA bundle, tzdata, passwd with nonroot 65532${arches}`;
   return `busybox userland + CA bundle${arches}`;
 }
@@ -77,6 +78,29 @@ export function buildDistrolessRoot(root: string): void {
   writeFileSync(path.join(root, 'etc/group'), 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n');
 }
 
+/** The git programs Go runs (git, and its https helper), at their paths, with the libraries they link. */
+const GIT_PROGRAMS = ['/usr/bin/git', '/usr/lib/git-core/git-remote-http', '/usr/lib/git-core/git-http-fetch'];
+
+async function addHostGit(root: string): Promise<void> {
+  const libraries = new Set<string>();
+  for (const program of GIT_PROGRAMS) {
+    mkdirSync(path.join(root, path.dirname(program)), { recursive: true });
+    cpSync(program, path.join(root, program), { dereference: true });
+    // ldd lists "libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x…)" and the loader by its path.
+    for (const line of (await execa('ldd', [program])).stdout.split('\n')) {
+      const lib = /=> (\/\S+)/.exec(line)?.[1] ?? /^\s*(\/\S+)/.exec(line)?.[1];
+      if (lib) libraries.add(lib);
+    }
+  }
+  for (const lib of libraries) {
+    mkdirSync(path.join(root, path.dirname(lib)), { recursive: true });
+    cpSync(lib, path.join(root, lib), { dereference: true });
+  }
+  symlinkSync('git-remote-http', path.join(root, 'usr/lib/git-core/git-remote-https'));
+  // glibc's resolver reads /etc/hosts (where --add-host writes) before DNS, as musl does.
+  writeFileSync(path.join(root, 'etc/nsswitch.conf'), 'hosts: files dns\n');
+}
+
 function buildah(args: string[]) {
   return execa('buildah', args, { env: BUILDAH_ENV });
 }
@@ -107,9 +131,11 @@ export async function commitStandin(name: string, options: { kind: StandinKind; 
       pathVar = `/go/bin:/usr/local/go/bin:${pathVar}`;
       env.push('GOPATH=/go', 'GOTOOLCHAIN=local', 'HOME=/root');
       // The real golang:alpine has apk; the stand-in cannot reach Alpine's repositories.
-      // Its apk says so and succeeds, so a Dockerfile's `apk add git` step still runs.
-      writeFileSync(path.join(root, 'sbin/apk'), '#!/bin/sh\necho "stand-in apk: skipped: apk $*" >&2\n');
+      // Its apk says so and succeeds, so a Dockerfile's `apk add git` step still runs, and
+      // finds the git that step would have installed: this host's, with what it links.
+      writeFileSync(path.join(root, 'sbin/apk'), '#!/bin/sh\necho "stand-in apk: installs nothing: apk $*" >&2\n');
       chmodSync(path.join(root, 'sbin/apk'), 0o755);
+      await addHostGit(root);
     }
     const container = (await buildah(['from', '--arch', options.arch, 'scratch'])).stdout.trim();
     await buildah(['copy', '--quiet', container, `${root}/`, '/']);
