@@ -92,7 +92,8 @@ describe('dockergo:app on flags', () => {
     assert.match(dockerfile, /--mount=type=secret,id=netrc,target=\/root\/\.netrc/);
     assert.match(read(dir, 'build.sh'), /--secret "id=netrc,src=\$netrc"/);
     const { dir: plain } = await generate({ module: 'example.com/x' });
-    assert.doesNotMatch(read(plain, 'Dockerfile'), /GOPRIVATE=|apk add/);
+    assert.match(read(plain, 'Dockerfile'), /^ARG GOPRIVATE=$/m);
+    assert.doesNotMatch(read(plain, 'Dockerfile'), /GOPRIVATE="|apk add/);
     assert.match(read(plain, 'Dockerfile'), /--mount=type=secret,id=netrc,target=\/root\/\.netrc/);
     assert.match(read(plain, 'build.sh'), /--secret "id=netrc,src=\$netrc"/);
   });
