@@ -22,7 +22,8 @@ let servers: CompanyServers;
 /** podman's TMPDIR, where buildah keeps its cache mounts: this run's own, so they start empty. */
 let podmanTmp: string;
 
-const noCache = (): Record<string, string> => ({ BUILD_FLAGS: '--no-cache' });
+/** For the failures: no layer of an earlier build may stand in for the download step. */
+const NO_CACHE = { BUILD_FLAGS: '--no-cache' };
 
 interface Project {
   dir: string;
@@ -30,16 +31,16 @@ interface Project {
 }
 
 /** The code that links both private modules, and a test that calls them. */
-function linkPrivateModules(dir: string, pkg: 'main'): void {
+function linkPrivateModules(dir: string): void {
   writeFileSync(
     path.join(dir, 'company.go'),
-    `package ${pkg}\n\nimport (\n\t"fmt"\n\t"os"\n\n\t"corp.example.test/platform/quote"\n\t"${GIT_HOST}/platform/greet"\n)\n\n` +
+    `package main\n\nimport (\n\t"fmt"\n\t"os"\n\n\t"corp.example.test/platform/quote"\n\t"${GIT_HOST}/platform/greet"\n)\n\n` +
       '// init prints what the private modules return, when asked to: the image holds their code.\n' +
       'func init() {\n\tif os.Getenv("COMPANY_MARKERS") != "" {\n\t\tfmt.Println(greet.Marker(), quote.Marker())\n\t}\n}\n',
   );
   writeFileSync(
     path.join(dir, 'company_test.go'),
-    `package ${pkg}\n\nimport (\n\t"strings"\n\t"testing"\n\n\t"corp.example.test/platform/quote"\n\t"${GIT_HOST}/platform/greet"\n)\n\n` +
+    `package main\n\nimport (\n\t"strings"\n\t"testing"\n\n\t"corp.example.test/platform/quote"\n\t"${GIT_HOST}/platform/greet"\n)\n\n` +
       'func TestPrivateModules(t *testing.T) {\n\tfor _, m := range []string{greet.Marker(), quote.Marker()} {\n' +
       '\t\tif !strings.Contains(m, "-module-marker-") {\n\t\t\tt.Errorf("marker %q", m)\n\t\t}\n\t}\n}\n',
   );
@@ -93,8 +94,11 @@ async function saved(engine: Engine, image: string, dir: string): Promise<string
   return out;
 }
 
-/** The lines our Dockerfile's download step wrote (BuildKit prefixes a step's output with "#N seconds"). */
-const said = (output: string): string[] => output.split('\n').map((l) => l.replace(/^#\d+ [\d.]+ /, '')).filter((l) => l.startsWith('go mod download: '));
+const SAID = 'go mod download: ';
+
+/** What our Dockerfile's download step said: its lines that begin "go mod download: ", after that (BuildKit prefixes a step's output with "#N seconds"). */
+const said = (output: string): string[] =>
+  output.split('\n').map((l) => l.replace(/^#\d+ [\d.]+ /, '')).filter((l) => l.startsWith(SAID)).map((l) => l.slice(SAID.length));
 
 describe('behind a company network: private modules over authenticated HTTPS, a company CA, a TLS-inspecting proxy', function () {
   this.timeout(1_800_000);
@@ -114,14 +118,14 @@ describe('behind a company network: private modules over authenticated HTTPS, a 
     cpSync(servers.caFile, path.join(preset, 'company-ca.pem'));
     writeFileSync(path.join(preset, 'preset.json'), JSON.stringify({ caCerts: 'company-ca.pem', defaults: { goprivate: `${GIT_HOST},corp.example.test` } }));
     const { dir } = await generate({ module: 'example.com/acme/orders', base: 'scratch', preset }, folder(scratch, 'orders'));
-    linkPrivateModules(dir, 'main');
+    linkPrivateModules(dir);
     service = await prepared(dir);
     // An existing module: a program of its own, containerised by dockergo:docker.
     const legacy = path.join(scratch, 'legacy');
     mkdirSync(legacy);
     writeFileSync(path.join(legacy, 'go.mod'), 'module example.com/acme/legacy\n\ngo 1.26\n');
     writeFileSync(path.join(legacy, 'main.go'), 'package main\n\nimport "fmt"\n\nvar version = "dev"\n\nfunc main() { fmt.Println("legacy", version) }\n');
-    linkPrivateModules(legacy, 'main');
+    linkPrivateModules(legacy);
     await dockerGenerate(legacy, { goprivate: `${GIT_HOST},corp.example.test`, base: 'distroless' });
     existing = await prepared(legacy);
   });
@@ -137,27 +141,27 @@ describe('behind a company network: private modules over authenticated HTTPS, a 
       // step would hide them), each with --no-cache, so an earlier run's layers do not either.
       it('without the company CA, the build stops with one line that says to set CA_CERTS', async () => {
         // CA_CERTS= (empty) sets the preset's bundle aside.
-        const untrusted = await buildSh(engine, service, ['build'], company({ CA_CERTS: '', IMAGE: 'orders:noca', ...noCache() }));
+        const untrusted = await buildSh(engine, service, ['build'], company({ CA_CERTS: '', IMAGE: 'orders:noca', ...NO_CACHE }));
         assert.notEqual(untrusted.exitCode, 0);
         assert.match(untrusted.all, /x509: certificate signed by unknown authority/);
-        assert.deepEqual(said(untrusted.all).map((l) => l.slice('go mod download: '.length)), [
+        assert.deepEqual(said(untrusted.all), [
           'a server certificate is not trusted (a private CA, or a TLS-inspecting proxy): set CA_CERTS=FILE, the company CA bundle, for ./build.sh',
         ]);
       });
       it('without the netrc secret, or with a wrong password, the build stops with one line that says what to set', async () => {
         const empty = path.join(scratch, `home-${engine}`);
         mkdirSync(empty, { recursive: true });
-        const without = await buildSh(engine, service, ['build'], { ...servers.goEnv, HOME: empty, IMAGE: 'orders:nonetrc', ...noCache() });
+        const without = await buildSh(engine, service, ['build'], { ...servers.goEnv, HOME: empty, IMAGE: 'orders:nonetrc', ...NO_CACHE });
         assert.notEqual(without.exitCode, 0);
         assert.match(without.all, /401 Unauthorized|terminal prompts disabled/);
-        assert.deepEqual(said(without.all).map((l) => l.slice('go mod download: '.length)), [
+        assert.deepEqual(said(without.all), [
           'a module server asks for credentials: set NETRC_FILE=FILE, a netrc file (./build.sh reads ~/.netrc without it)',
         ]);
         const wrong = path.join(scratch, `wrong-netrc-${engine}`);
         writeFileSync(wrong, readFileSync(servers.netrc, 'utf8').replaceAll('password netrc-', 'password wrong-'));
-        const refused = await buildSh(engine, service, ['build'], company({ NETRC_FILE: wrong, IMAGE: 'orders:wrong', ...noCache() }));
+        const refused = await buildSh(engine, service, ['build'], company({ NETRC_FILE: wrong, IMAGE: 'orders:wrong', ...NO_CACHE }));
         assert.notEqual(refused.exitCode, 0);
-        assert.match(said(refused.all).join('\n'), /go mod download: a server refused the credentials in the netrc secret: check the machine, login and password lines of NETRC_FILE/);
+        assert.match(said(refused.all).join('\n'), /^a server refused the credentials in the netrc secret: check the machine, login and password lines of NETRC_FILE/m);
       });
 
       it('the generated service fetches both private modules, builds, tests and runs; the CA comes from the preset', async () => {
@@ -264,7 +268,7 @@ describe('behind a company network: private modules over authenticated HTTPS, a 
           const untrusted = await run({ BUILD_FLAGS: `${env.BUILD_FLAGS ?? ''} --no-cache` });
           assert.notEqual(untrusted.exitCode, 0);
           assert.match(untrusted.all, /x509: certificate signed by unknown authority/);
-          assert.deepEqual(said(untrusted.all).map((l) => l.slice('go mod download: '.length)), [
+          assert.deepEqual(said(untrusted.all), [
             'a server certificate is not trusted (a private CA, or a TLS-inspecting proxy): set CA_CERTS=FILE, the company CA bundle, for ./build.sh',
           ]);
           const seen = proxy.log().length;

@@ -39,7 +39,6 @@ export interface CompanyServers {
   gitModule: PrivateModule;
   /** Served by the GOPROXY (GONOPROXY leaves it to the proxy, GONOSUMDB skips the checksum database). */
   proxyModule: PrivateModule;
-  goproxy: string;
   /** --add-host flags naming both hosts 127.0.0.1. */
   addHosts: string[];
   /** What the environment of a build that uses both needs, besides NETRC_FILE and CA_CERTS. */
@@ -232,7 +231,6 @@ export async function startCompanyServers(dir: string, id: string): Promise<Comp
     passwords,
     gitModule,
     proxyModule,
-    goproxy: `https://${PROXY_HOST}`,
     addHosts: HOSTS.flatMap((h) => ['--add-host', `${h}:127.0.0.1`]),
     goEnv: {
       GOPROXY: `https://${PROXY_HOST}`,
