@@ -203,6 +203,14 @@ describe("a preset's company CA (caCerts) and --runtime-ca", () => {
     assert.equal(JSON.parse(read(trusted, '.yo-rc.json'))['generator-dockergo'].runtimeCa, true);
   });
 
+  it('a bundle whose name begins with two dots is inside the preset folder, and is written', async () => {
+    const dir = makePreset({ caCerts: '..acme-ca.pem' });
+    dirs.push(dir);
+    writeFileSync(path.join(dir, '..acme-ca.pem'), pem);
+    const { dir: project } = await generate({ module: 'example.com/x', preset: dir });
+    assert.equal(read(project, 'company-ca.pem'), pem);
+  });
+
   it('a lock on runtimeCa holds, and --no-runtime-ca against it is one line', async () => {
     const preset = caPreset(pem, { locked: { runtimeCa: true } });
     const { dir } = await generate({ module: 'example.com/x', preset, base: 'scratch' });

@@ -257,7 +257,9 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
 function readCaBundle(dir: string, file: string, where: string): string {
   const field = `${where}: caCerts: ${JSON.stringify(file)}`;
   const resolved = path.resolve(dir, file);
-  if (path.relative(dir, resolved).startsWith('..') || path.isAbsolute(path.relative(dir, resolved))) {
+  const rel = path.relative(dir, resolved);
+  // Outside: ".." or below it; a name that merely begins with two dots ("..ca.pem") is inside.
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new UsageError(`${field} is outside the preset folder: the bundle ships with the preset`);
   }
   let stat;
