@@ -13,10 +13,10 @@ import fc from 'fast-check';
 import { blobId } from '../generators/lib/record.js';
 import { packedPackage } from './support/packed.js';
 import { cleanup, snapshot, tempDir } from './support/project.js';
+import { seeds } from './support/seeds.js';
 import { asNobody, GIT_ENV, NOBODY } from './support/users.js';
 
-const FIXED_SEED = 20261201;
-const FRESH_SEED = process.env['DOCKERGO_SEED'] ? Number(process.env['DOCKERGO_SEED']) : Date.now() % 2 ** 31;
+const SEEDS = seeds(20261201);
 
 type Scenario = 'fresh' | 'rerun' | 'docker' | 'update';
 type Mutation =
@@ -76,7 +76,7 @@ describe('containment property: hostile trees through every kind of run, through
     chattr = (await execa('chattr', ['+i', path.join(probe, 'f')], { reject: false })).exitCode === 0;
     if (chattr) await execa('chattr', ['-i', path.join(probe, 'f')]);
     cleanup(probe);
-    console.log(`      seeds: fixed ${FIXED_SEED}, fresh ${FRESH_SEED} (replay with DOCKERGO_SEED=<seed>)${chattr ? '' : '; chattr +i unsupported here, immutable files left out'}`);
+    console.log(`      ${SEEDS.line}${chattr ? '' : '; chattr +i unsupported here, immutable files left out'}`);
   });
 
   /** As the unprivileged user, with a HOME (git, the go cache) that is not watched. */
@@ -184,7 +184,7 @@ describe('containment property: hostile trees through every kind of run, through
     return { inside, outside };
   };
 
-  for (const seed of [FIXED_SEED, FRESH_SEED]) {
+  for (const seed of SEEDS.seeds) {
     it(`nothing outside the project changes, and a refusal is one line and changes nothing (seed ${seed})`, async () => {
       let refusals = 0;
       let runs = 0;

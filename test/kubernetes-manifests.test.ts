@@ -15,7 +15,7 @@ import { checkNamespace, checkQuantity, checkRepository, isKubernetesLabel, kube
 
 type Doc = { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [key: string]: any };
 
-const kubectl = () => path.join(clusterTools().kubernetes, 'kubectl');
+const kubectl = () => clusterTools().kubectl;
 
 /** `./build.sh manifests OVERLAY` in a project, parsed. */
 async function manifests(dir: string, overlay = 'dev', env: Record<string, string> = {}): Promise<Doc[]> {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type Options } from 'execa';
-import { cleanup, PACKAGE_ROOT, snapshot, tempDir } from './project.js';
+import { cleanup, lastingTempDir, PACKAGE_ROOT, snapshot, tempDir } from './project.js';
 
 export interface Packed {
   /** The install prefix: node_modules/ holds generator-dockergo and yo. */
@@ -20,7 +20,7 @@ let packed: Promise<Packed> | undefined;
 
 export function packedPackage(): Promise<Packed> {
   packed ??= (async () => {
-    const prefix = tempDir('dockergo-prefix-');
+    const prefix = lastingTempDir('dockergo-prefix-');
     chmodSync(prefix, 0o755);
     const pack = await execa('npm', ['pack', '--silent', '--pack-destination', prefix], { cwd: PACKAGE_ROOT });
     const tarball = path.join(prefix, pack.stdout.trim().split('\n').at(-1)!);

@@ -10,9 +10,32 @@ import helpers, { type RunResult } from 'yeoman-test';
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const APP_GENERATOR = path.join(PACKAGE_ROOT, 'generators/app/index.js');
 
-/** A fresh folder under the system temp dir, removed by `cleanup`. */
+/** Temp folders made while a test (or a beforeEach hook) runs: removed when it ends (hooks.ts). */
+const madeInTest: string[] = [];
+let inTest = false;
+
+/**
+ * A fresh folder under the run's temp folder. One made while a test runs is removed when the test
+ * ends; one made in a `before` hook is its suite's to remove (`cleanup` in `after`).
+ */
 export function tempDir(prefix = 'dockergo-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  if (inTest) madeInTest.push(dir);
+  return dir;
+}
+
+/** A folder that outlives the test that asks for it first (the packed package): its owner removes it. */
+export function lastingTempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** The root hooks' marks: a test starts, a test ends (its temp folders go). */
+export function testStarts(): void {
+  inTest = true;
+}
+export function testEnds(): void {
+  inTest = false;
+  for (const dir of madeInTest.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export function cleanup(dir: string): void {

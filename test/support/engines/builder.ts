@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { engines, type Engines } from './engines.js';
-import { BUILDAH_ENV, commitStandin, describeStandin, isStandin, qualify, standinKind } from './standins.js';
+import { buildahCacheDir, containersEnv } from './containers.js';
+import { commitStandin, describeStandin, isStandin, qualify, standinKind } from './standins.js';
 
 export interface BuildOptions {
   tag?: string;
@@ -123,8 +124,11 @@ function countSteps(log: string): { steps: number; cached: number } {
 }
 
 class Buildah implements Builder {
-  readonly env = BUILDAH_ENV;
-  constructor(readonly name: string) {}
+  /** buildah on the run's own storage (engines/containers.ts). */
+  constructor(
+    readonly name: string,
+    readonly env: Record<string, string>,
+  ) {}
 
   private buildah(args: string[], options: { cwd?: string } = {}) {
     return execa('buildah', args, { env: this.env, all: true, ...options });
@@ -205,7 +209,7 @@ class Buildah implements Builder {
 
   async clearCache(): Promise<void> {
     // --no-cache skips the layer cache; cache mounts live in this folder.
-    rmSync('/var/tmp/buildah-cache', { recursive: true, force: true });
+    rmSync(await buildahCacheDir(), { recursive: true, force: true });
   }
 }
 
@@ -310,7 +314,7 @@ export function buildahBuilder(): Promise<Builder> {
   buildah ??= (async () => {
     const version = await execa('buildah', ['--version'], { reject: false }).catch(() => undefined);
     if (version?.exitCode !== 0) throw new Error('buildah is not installed: run `npm run setup`');
-    return new Buildah(`buildah ${/version (\S+)/.exec(String(version?.stdout))?.[1] ?? ''}`.trim());
+    return new Buildah(`buildah ${/version (\S+)/.exec(String(version?.stdout))?.[1] ?? ''}`.trim(), await containersEnv());
   })();
   return buildah;
 }

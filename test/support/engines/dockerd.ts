@@ -4,10 +4,12 @@
 //           the newest built-in BuildKit; it needs a runc newer than Debian's, so ours goes
 //           first on its PATH, with its docker-proxy.
 //   oldest: Debian's docker.io 20.10: the classic image store and an old built-in BuildKit.
-// Only one runs at a time: both want the docker0 bridge.
+// Only one runs at a time: both want the docker0 bridge. Stopping one removes what it added to the
+// host's network (docker0, its iptables chains and rules, FORWARD's policy, ip_forward).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { markNetwork } from './netfilter.js';
 import { startDaemon, type Daemon } from './process.js';
 import { tools } from './tools.js';
 
@@ -33,6 +35,8 @@ export async function startDockerd(kind: EngineKind, options: { dir: string; mir
   const file = kind === 'today' ? path.join(t.moby, 'dockerd') : '/usr/sbin/dockerd';
   const PATH = [...(kind === 'today' ? [t.runc, t.moby] : []), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':');
   const docker = (args: string[]) => execa('docker', args, { env: { DOCKER_HOST: host }, reject: false, timeout: 10_000 });
+  const network = await markNetwork();
+  const owned = /DOCKER|docker0/;
   const daemon = await startDaemon(`dockerd (${kind})`, file, [
     '--data-root', data,
     '--exec-root', exec,
@@ -45,6 +49,10 @@ export async function startDockerd(kind: EngineKind, options: { dir: string; mir
     env: { PATH },
     ready: async () => (await docker(['version'])).exitCode === 0,
     ms: 120_000,
+  }).catch(async (error: unknown) => {
+    await network.restore(owned);
+    rmSync(exec, { recursive: true, force: true });
+    throw error;
   });
   const info = JSON.parse((await docker(['info', '--format', '{{json .}}'])).stdout) as { ServerVersion: string; DriverStatus?: string[][]; Driver?: string };
   const containerdStore = JSON.stringify(info.DriverStatus ?? []).includes('io.containerd.snapshotter');
@@ -52,6 +60,7 @@ export async function startDockerd(kind: EngineKind, options: { dir: string; mir
     ...daemon,
     async stop() {
       await daemon.stop();
+      await network.restore(owned);
       rmSync(exec, { recursive: true, force: true });
     },
     kind,

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { startBuildkitd, type Buildkitd } from './buildkit.js';
+import { refuseInFastSuites } from './process.js';
+import { containersEnv } from './containers.js';
 import { startDockerd, type Dockerd, type EngineKind } from './dockerd.js';
 import { startRegistry, type Registry } from './registry.js';
 import { describeStandin, pushFrontend, pushStandin, qualify, splitRef } from './standins.js';
@@ -51,6 +53,7 @@ let started: Promise<Engines> | undefined;
 let running: Engines | undefined;
 
 export function engines(): Promise<Engines> {
+  refuseInFastSuites('a Docker Engine');
   started ??= start().then((e) => (running = e));
   return started;
 }
@@ -62,12 +65,20 @@ export async function stopEngines(): Promise<void> {
 
 const BINFMT = '/proc/sys/fs/binfmt_misc';
 
-/** Registers qemu's aarch64 handler unless it already is; returns whether this run did. */
-async function registerQemu(): Promise<boolean> {
-  if (existsSync(path.join(BINFMT, 'qemu-aarch64'))) return false;
-  if (!existsSync(path.join(BINFMT, 'register'))) await execa('mount', ['-t', 'binfmt_misc', 'binfmt_misc', BINFMT]);
+/**
+ * Registers qemu's aarch64 handler unless it already is (mounting binfmt_misc first when it is not
+ * mounted); returns what undoes it, or undefined when there was nothing to do.
+ */
+async function registerQemu(): Promise<(() => Promise<void>) | undefined> {
+  if (existsSync(path.join(BINFMT, 'qemu-aarch64'))) return undefined;
+  const mounted = !existsSync(path.join(BINFMT, 'register'));
+  if (mounted) await execa('mount', ['-t', 'binfmt_misc', 'binfmt_misc', BINFMT]);
   writeFileSync(path.join(BINFMT, 'register'), readFileSync('/usr/lib/binfmt.d/qemu-aarch64.conf', 'utf8').trim());
-  return true;
+  return async () => {
+    // Writing -1 to a handler removes it.
+    writeFileSync(path.join(BINFMT, 'qemu-aarch64'), '-1');
+    if (mounted) await execa('umount', [BINFMT], { reject: false });
+  };
 }
 
 async function start(): Promise<Engines> {
@@ -100,7 +111,8 @@ async function start(): Promise<Engines> {
     stops.push(() => secure.stop());
     await pushFrontend(mirror.host);
 
-    if (await registerQemu()) stops.push(async () => writeFileSync(path.join(BINFMT, 'qemu-aarch64'), '-1'));
+    const unregister = await registerQemu();
+    if (unregister) stops.push(unregister);
 
     // Every buildkitd of the run (the shared one, and each newBuilder's) mirrors the same registries.
     const buildkitdAt = (dir: string) => startBuildkitd({ dir, mirror: mirror.host, mirrored: MIRRORED_HOSTS, httpRegistries: [secure.host] });
@@ -118,9 +130,10 @@ async function start(): Promise<Engines> {
     await docker(['buildx', 'create', '--name', REMOTE_BUILDER, '--driver', 'remote', buildkitd.address]);
     const buildxVersion = /v\d+\.\d+\.\d+\S*/.exec((await docker(['buildx', 'version'])).stdout)?.[0] ?? versionOf(t.buildx);
 
+    // podman: the run's own storage and network (containers.ts), docker.io mirrored by the
+    // registry, and the test registries as plain http.
     const podman = sub('podman');
     writeFileSync(path.join(podman, 'auth.json'), '{}\n');
-    writeFileSync(path.join(podman, 'containers.conf'), '[engine]\nruntime = "runc"\n[containers]\ndefault_ulimits = []\n');
     writeFileSync(
       path.join(podman, 'registries.conf'),
       [
@@ -129,9 +142,10 @@ async function start(): Promise<Engines> {
         ...[mirror.host, secure.host].flatMap((host) => ['[[registry]]', `location = "${host}"`, 'insecure = true']),
       ].join('\n') + '\n',
     );
+    const storage = await containersEnv();
     const podmanEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
       DOCKER: 'podman',
-      CONTAINERS_CONF: path.join(podman, 'containers.conf'),
+      ...storage,
       CONTAINERS_REGISTRIES_CONF: path.join(podman, 'registries.conf'),
       REGISTRY_AUTH_FILE: path.join(podman, 'auth.json'),
       ...extra,

@@ -7,13 +7,14 @@
 // Every server binds to 127.0.0.1 or the run's bridge. stop() kills what start() started, by PID,
 // then removes the pods' namespaces and mounts, the iptables chains the cluster added, the
 // kubepods cgroups, the route and the bridge. It never touches a daemon it did not start.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, type Options } from 'execa';
 import { freePort } from '../service.js';
-import { startDaemon, type Daemon } from './process.js';
-import { BUILDAH_ENV } from './standins.js';
+import { markNetwork } from './netfilter.js';
+import { refuseInFastSuites, startDaemon, unmountBelow, type Daemon } from './process.js';
+import { containersEnv } from './containers.js';
 import { clusterTools, versionOf } from './tools.js';
 import type { Registry } from './registry.js';
 
@@ -54,51 +55,6 @@ export interface ClusterOptions {
 }
 
 const sh = (file: string, args: string[], options: Options = {}) => execa(file, args, { reject: false, all: true, ...options });
-
-/** KUBE-* chains in each table of iptables and ip6tables. */
-async function kubeChains(): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (const bin of ['iptables', 'ip6tables']) {
-    for (const table of ['filter', 'nat', 'mangle']) {
-      const out = String((await sh(bin, ['-w', '-t', table, '-S'])).stdout);
-      for (const m of out.matchAll(/^-N (KUBE-\S+)$/gm)) found.add(`${bin} ${table} ${m[1]}`);
-    }
-  }
-  return found;
-}
-
-/** Removes the chains in `added` (jumps to them first, then their rules, then the chains). */
-async function removeChains(added: Set<string>): Promise<void> {
-  const byTable = new Map<string, string[]>();
-  for (const entry of added) {
-    const [bin, table, chain] = entry.split(' ') as [string, string, string];
-    byTable.set(`${bin} ${table}`, [...(byTable.get(`${bin} ${table}`) ?? []), chain]);
-  }
-  for (const [key, chains] of byTable) {
-    const [bin, table] = key.split(' ') as [string, string];
-    const rules = String((await sh(bin, ['-w', '-t', table, '-S'])).stdout).split('\n');
-    for (const rule of rules) {
-      const m = /^-A (\S+) (.*-j (\S+).*)$/.exec(rule);
-      if (m && chains.includes(m[3]!) && !chains.includes(m[1]!)) await sh(bin, ['-w', '-t', table, '-D', m[1]!, ...m[2]!.split(' ')]);
-    }
-    for (const chain of chains) await sh(bin, ['-w', '-t', table, '-F', chain]);
-    for (const chain of chains) await sh(bin, ['-w', '-t', table, '-X', chain]);
-  }
-}
-
-/** Mount points at or below `dir`, deepest first. */
-function mountsBelow(dir: string): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4] ?? '')
-    .map((p) => p.replace(/\\040/g, ' '))
-    .filter((p) => p === dir || p.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-}
-
-async function unmountBelow(dir: string): Promise<void> {
-  for (const mount of mountsBelow(dir)) await sh('umount', ['-l', mount]);
-}
 
 /** openssl, in the certificate folder. */
 class Certificates {
@@ -189,14 +145,15 @@ func main() {
 `,
   );
   await execa('go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', 'pause', '.'], { cwd: src, env: { CGO_ENABLED: '0', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' } });
-  const buildah = (args: string[]) => execa('buildah', args, { env: BUILDAH_ENV });
+  const env = await containersEnv();
+  const buildah = (args: string[]) => execa('buildah', args, { env });
   const container = (await buildah(['from', 'scratch'])).stdout.trim();
   try {
     await buildah(['copy', container, path.join(src, 'pause'), '/pause']);
     await buildah(['config', '--entrypoint', '["/pause"]', '--user', '65535:65535', '--os', 'linux', '--arch', 'amd64', container]);
     await buildah(['commit', '--quiet', container, 'localhost/dockergo-pause:test']);
   } finally {
-    await execa('buildah', ['rm', container], { env: BUILDAH_ENV, reject: false });
+    await execa('buildah', ['rm', container], { env, reject: false });
   }
   await buildah(['push', '--quiet', '--tls-verify=false', 'localhost/dockergo-pause:test', `docker://${mirror}/${PAUSE_IMAGE.split('/').slice(1).join('/')}`]);
 }
@@ -204,6 +161,7 @@ func main() {
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const t = clusterTools();
   const bin = (name: string) => path.join(t.kubernetes, name);
+  const kubectlBin = t.kubectl;
   const dir = options.dir;
   const sub = (name: string): string => {
     const d = path.join(dir, name);
@@ -211,14 +169,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     return d;
   };
   const stops: (() => Promise<void>)[] = [];
-  const chainsBefore = await kubeChains();
+  const network = await markNetwork();
   const netnsBefore = new Set(existsSync('/var/run/netns') ? readdirSync('/var/run/netns') : []);
   // containerd's state holds unix sockets (108-byte limit): a short path of its own.
   const state = mkdtempSync('/tmp/dgk-');
   const namespaces: string[] = [];
   let apiServer = '';
   let adminConfig = '';
-  const kubectl = (args: string[], opts: Options = {}) => sh(bin('kubectl'), ['--kubeconfig', adminConfig, ...args], opts);
+  const kubectl = (args: string[], opts: Options = {}) => sh(kubectlBin, ['--kubeconfig', adminConfig, ...args], opts);
 
   /** Starts one of the cluster's binaries, logging to <name>.log, and stops it with the cluster. */
   const daemon = async (name: string, args: string[], ready: () => Promise<boolean> = async () => true, ms?: number): Promise<Daemon> => {
@@ -232,6 +190,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     rmSync(state, { recursive: true, force: true });
   };
 
+  // Last of all: what kube-proxy --cleanup leaves, the kubelet's chains (KUBE-FIREWALL,
+  // KUBE-KUBELET-CANARY …) and portmap's (CNI-HOSTPORT-*).
+  stops.push(() => network.restore(/KUBE-|CNI-/));
   const started = Date.now();
   try {
     // Certificates and kubeconfigs.
@@ -508,8 +469,6 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     stops.push(async () => {
       await proxy.stop();
       await sh(bin('kube-proxy'), ['--cleanup', `--config=${proxyConfig}`]);
-      const added = new Set([...(await kubeChains())].filter((c) => !chainsBefore.has(c)));
-      await removeChains(added);
     });
 
     // The default ServiceAccount of "default" shows that the controllers run.
@@ -528,12 +487,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       etcdVersion: /etcd Version: (\S+)/.exec(String((await sh(bin('etcd'), ['--version'])).stdout))?.[1] ?? 'unknown',
       containerdVersion,
       kubeconfig: adminConfig,
-      kubectl: bin('kubectl'),
+      kubectl: kubectlBin,
       startSeconds,
       env: (extra = {}) => ({
         KUBECONFIG: adminConfig,
-        KUBECTL: bin('kubectl'),
-        PATH: `${t.kubernetes}:${process.env['PATH'] ?? ''}`,
+        KUBECTL: kubectlBin,
+        PATH: `${path.dirname(kubectlBin)}:${process.env['PATH'] ?? ''}`,
         ...extra,
       }),
       run: kubectl,
@@ -572,6 +531,7 @@ let running: Cluster | undefined;
 
 /** The run's cluster, started on first use (with the engines' registries) and stopped when the run ends. */
 export function cluster(registries: () => Promise<{ mirror: Registry; secure: Registry }>): Promise<Cluster> {
+  refuseInFastSuites('the test cluster');
   started ??= registries().then(async ({ mirror, secure }) => {
     running = await startCluster({ dir: mkdtempSync(path.join(tmpdir(), 'dockergo-k8s-')), mirror, httpRegistries: [mirror.host, secure.host] });
     return running;

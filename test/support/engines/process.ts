@@ -1,4 +1,5 @@
-// Daemons the tests start: one place that spawns them, waits for them and stops them.
+// Daemons the tests start: one place that spawns them, waits for them and stops them, and
+// unmounts what they left mounted.
 import { readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 
@@ -45,4 +46,28 @@ export async function startDaemon(
   }
   await daemon.stop();
   throw new Error(`${name} did not become ready within ${options.ms ?? 60_000} ms:\n${logTail()}`);
+}
+
+/** Mount points at or below `dir`, deepest first. */
+function mountsBelow(dir: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => (line.split(' ')[4] ?? '').replace(/\\040/g, ' '))
+    .filter((p) => p === dir || p.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
+/** Lazily unmounts everything at or below `dir`, deepest first. */
+export async function unmountBelow(dir: string): Promise<void> {
+  for (const mount of mountsBelow(dir)) await execa('umount', ['-l', mount], { reject: false });
+}
+
+/**
+ * The fast suites (test/*.test.ts, `npm run test:fast`, which sets DOCKERGO_FAST=1) start no
+ * daemon: a suite that does belongs in test/engine/.
+ */
+export function refuseInFastSuites(what: string): void {
+  if (process.env['DOCKERGO_FAST'] === '1') {
+    throw new Error(`${what} started in a fast suite: a suite that needs real engines or the cluster belongs in test/engine/`);
+  }
 }

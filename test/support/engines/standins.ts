@@ -11,13 +11,13 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, execaSync } from 'execa';
+import { containersEnv } from './containers.js';
 import { tools } from './tools.js';
 
 /** Stand-ins carry this label; bump its value to have older stand-ins made again. */
 export const STANDIN_LABEL = 'dev.dockergo.standin';
 export const STANDIN_VERSION = '5';
 
-export const BUILDAH_ENV = { STORAGE_DRIVER: process.env['STORAGE_DRIVER'] ?? 'overlay', BUILDAH_ISOLATION: 'chroot' };
 
 /** docker.io/library/x:tag for short names, as buildah and docker resolve them. */
 export function qualify(ref: string): string {
@@ -101,16 +101,14 @@ async function addHostGit(root: string): Promise<void> {
   writeFileSync(path.join(root, 'etc/nsswitch.conf'), 'hosts: files dns\n');
 }
 
-function buildah(args: string[]) {
-  return execa('buildah', args, { env: BUILDAH_ENV });
+/** buildah on the run's own storage. */
+async function buildah(args: string[], options: { reject?: boolean } = {}) {
+  return execa('buildah', args, { env: await containersEnv(), ...options });
 }
 
 /** Whether a local buildah image is one of this version's stand-ins. */
 export async function isStandin(ref: string): Promise<boolean> {
-  const result = await execa('buildah', ['inspect', '--type', 'image', '--format', `{{index .Docker.Config.Labels "${STANDIN_LABEL}"}}`, ref], {
-    env: BUILDAH_ENV,
-    reject: false,
-  });
+  const result = await buildah(['inspect', '--type', 'image', '--format', `{{index .Docker.Config.Labels "${STANDIN_LABEL}"}}`, ref], { reject: false });
   return result.exitCode === 0 && result.stdout.trim() === STANDIN_VERSION;
 }
 
@@ -173,7 +171,7 @@ export async function pushStandin(ref: string, registry: string): Promise<void> 
     const local = `localhost/dockergo-standin-${kind}:${arch}`;
     if (!(await isStandin(local))) await commitStandin(local, { kind, arch });
   }
-  await execa('buildah', ['manifest', 'rm', list], { env: BUILDAH_ENV, reject: false });
+  await buildah(['manifest', 'rm', list], { reject: false });
   await buildah(['manifest', 'create', list]);
   for (const arch of ['amd64', 'arm64']) await buildah(['manifest', 'add', list, `containers-storage:localhost/dockergo-standin-${kind}:${arch}`]);
   await buildah(['manifest', 'push', '--quiet', '--all', '--tls-verify=false', list, target]);

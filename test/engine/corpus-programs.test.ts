@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { moduleBase } from '../generators/lib/validate.js';
-import { engines, type Engines } from './support/engines/engines.js';
-import { checkoutModule, goSources } from './support/modules.js';
-import { expectRefused, packedPackage } from './support/packed.js';
-import { cleanup, listFiles, read } from './support/project.js';
-import { waitForHttp } from './support/service.js';
-import { PROGRAMS, VERSION, type ProgramModule } from './support/programs.js';
-import { basesOf, logOnce } from './support/variants.js';
+import { moduleBase } from '../../generators/lib/validate.js';
+import { engines, type Engines } from '../support/engines/engines.js';
+import { checkoutModule, goSources } from '../support/modules.js';
+import { expectRefused, packedPackage } from '../support/packed.js';
+import { cleanup, listFiles, read } from '../support/project.js';
+import { waitForHttp } from '../support/service.js';
+import { PROGRAMS, VERSION, type ProgramModule } from '../support/programs.js';
+import { basesOf, logOnce } from '../support/variants.js';
 
 const label = (m: ProgramModule): string => `${m.module}@${m.version}`;
 

@@ -11,19 +11,18 @@ import { validate } from 'dockerfile-utils';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { load as loadYaml } from 'js-yaml';
-import { LATEST_PATCH } from '../generators/lib/go-releases.js';
-import { INPUTS } from '../generators/lib/inputs.js';
-import { shellQuote, splitArgs } from '../generators/lib/validate.js';
-import { checkDockerfile } from './support/dockerfile-rules.js';
-import { engines } from './support/engines/engines.js';
-import { actionlint } from './support/engines/tools.js';
-import { packedPackage } from './support/packed.js';
-import { cleanup, read, snapshot, tempDir } from './support/project.js';
-import { basesOf } from './support/variants.js';
+import { LATEST_PATCH } from '../../generators/lib/go-releases.js';
+import { INPUTS } from '../../generators/lib/inputs.js';
+import { shellQuote, splitArgs } from '../../generators/lib/validate.js';
+import { checkDockerfile } from '../support/dockerfile-rules.js';
+import { engines } from '../support/engines/engines.js';
+import { actionlint } from '../support/engines/tools.js';
+import { packedPackage } from '../support/packed.js';
+import { cleanup, read, snapshot, tempDir } from '../support/project.js';
+import { seeds } from '../support/seeds.js';
+import { basesOf } from '../support/variants.js';
 
-const FIXED_SEED = 20261125;
-const FRESH_SEED = process.env['DOCKERGO_SEED'] ? Number(process.env['DOCKERGO_SEED']) : Date.now() % 2 ** 31;
-const SEEDS = [FIXED_SEED, FRESH_SEED];
+const SEEDS = seeds(20261125);
 
 const lower = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz');
 const alnum = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789');
@@ -79,10 +78,10 @@ describe('properties, through the packed bin', function () {
   let bin = '';
   before(async () => {
     ({ bin } = await packedPackage());
-    console.log(`      seeds: fixed ${FIXED_SEED}, fresh ${FRESH_SEED} (replay with DOCKERGO_SEED=<seed>)`);
+    console.log(`      ${SEEDS.line}`);
   });
 
-  for (const seed of SEEDS) {
+  for (const seed of SEEDS.seeds) {
     it(`random valid inputs make projects that vet, build, test and lint (seed ${seed})`, async () => {
       let checkedOnEngine = false;
       await fc.assert(

@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { engines, type Engines } from './support/engines/engines.js';
-import { bytesBelow, cleanup, findMarker, generate, ok, read, tempDir } from './support/project.js';
-import { basesOf, logOnce } from './support/variants.js';
+import { engines, type Engines } from '../support/engines/engines.js';
+import { bytesBelow, cleanup, findMarker, generate, ok, read, tempDir } from '../support/project.js';
+import { basesOf, logOnce } from '../support/variants.js';
 
 const NAME = 'orders';
 

@@ -11,11 +11,11 @@ import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { GIT_HOST, startCompanyServers, startInspectingProxy, type CompanyServers, type InspectingProxy } from './support/company-network.js';
-import { engines, type Engines } from './support/engines/engines.js';
-import { startRegistry, type Registry } from './support/engines/registry.js';
-import { cleanup, findMarker, generate, ok, read, tempDir } from './support/project.js';
-import { basesOf, dockerGenerate, logOnce } from './support/variants.js';
+import { GIT_HOST, startCompanyServers, startInspectingProxy, type CompanyServers, type InspectingProxy } from '../support/company-network.js';
+import { engines, type Engines } from '../support/engines/engines.js';
+import { startRegistry, type Registry } from '../support/engines/registry.js';
+import { cleanup, findMarker, generate, ok, read, tempDir } from '../support/project.js';
+import { basesOf, dockerGenerate, logOnce } from '../support/variants.js';
 
 let e: Engines;
 let servers: CompanyServers;

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { engines, type Engines } from './support/engines/engines.js';
-import { cleanup, generate, read } from './support/project.js';
-import { freePort, httpGet, waitForHttp } from './support/service.js';
-import { basesOf, logOnce } from './support/variants.js';
+import { engines, type Engines } from '../support/engines/engines.js';
+import { cleanup, generate, read } from '../support/project.js';
+import { freePort, httpGet, waitForHttp } from '../support/service.js';
+import { basesOf, logOnce } from '../support/variants.js';
 
 describe('docker compose on compose.yaml (Compose v5, Docker Engine 29)', function () {
   this.timeout(900_000);

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { engines, type Engines } from './support/engines/engines.js';
-import { packedPackage } from './support/packed.js';
-import { checkoutModule, goSources } from './support/modules.js';
-import { cleanup, PACKAGE_ROOT, read, tempDir } from './support/project.js';
-import { freePort, waitForHttp } from './support/service.js';
-import { basesOf, logOnce } from './support/variants.js';
+import { engines, type Engines } from '../support/engines/engines.js';
+import { packedPackage } from '../support/packed.js';
+import { checkoutModule, goSources } from '../support/modules.js';
+import { cleanup, PACKAGE_ROOT, read, tempDir } from '../support/project.js';
+import { freePort, waitForHttp } from '../support/service.js';
+import { basesOf, logOnce } from '../support/variants.js';
 
 interface CorpusModule {
   module: string;

@@ -12,14 +12,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { readElf } from './support/elf.js';
-import { exportRootfs } from './support/engines/builder.js';
-import { engines, type Engines } from './support/engines/engines.js';
-import { pushSbomScanner } from './support/engines/standins.js';
-import { shopModule } from './support/modules.js';
-import { cleanup, generate, ok, PACKAGE_ROOT, read } from './support/project.js';
-import { freePort, waitForHttp } from './support/service.js';
-import { basesOf, dockerGenerate, logOnce, MATRIX, variantLabel } from './support/variants.js';
+import { readElf } from '../support/elf.js';
+import { exportRootfs } from '../support/engines/builder.js';
+import { engines, type Engines } from '../support/engines/engines.js';
+import { pushSbomScanner } from '../support/engines/standins.js';
+import { shopModule } from '../support/modules.js';
+import { cleanup, generate, ok, PACKAGE_ROOT, read } from '../support/project.js';
+import { freePort, waitForHttp } from '../support/service.js';
+import { basesOf, dockerGenerate, logOnce, MATRIX, variantLabel } from '../support/variants.js';
 
 interface Project {
   label: string;

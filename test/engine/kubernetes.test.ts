@@ -9,13 +9,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import * as yaml from 'js-yaml';
-import { engines, type Engines } from './support/engines/engines.js';
-import { cluster, type Cluster } from './support/engines/kubernetes.js';
-import { clusterTools, versionOf } from './support/engines/tools.js';
-import { checkoutModule } from './support/modules.js';
-import { cleanup, generate, PACKAGE_ROOT, read } from './support/project.js';
-import { deploy, deployEnv, describeLoad, loadDuringRestart, podsOf, pullSecret, removeDrain } from './support/rollout.js';
-import { basesOf, dockerGenerate, logOnce } from './support/variants.js';
+import { engines, type Engines } from '../support/engines/engines.js';
+import { cluster, type Cluster } from '../support/engines/kubernetes.js';
+import { clusterTools, versionOf } from '../support/engines/tools.js';
+import { checkoutModule } from '../support/modules.js';
+import { cleanup, generate, PACKAGE_ROOT, read } from '../support/project.js';
+import { deploy, deployEnv, describeLoad, loadDuringRestart, podsOf, pullSecret, removeDrain } from '../support/rollout.js';
+import { basesOf, dockerGenerate, logOnce } from '../support/variants.js';
 
 interface ManifestVariant {
   label: string;
@@ -52,7 +52,7 @@ const KUBE_SCORE_FLAGS = [
 ];
 
 /** kube-score on a rendered file, with the flags above; never rejects. */
-const kubeScore = (file: string) => execa(path.join(clusterTools().kubeScore, 'kube-score'), [...KUBE_SCORE_FLAGS, file], { reject: false, all: true });
+const kubeScore = (file: string) => execa(clusterTools().kubeScore, [...KUBE_SCORE_FLAGS, file], { reject: false, all: true });
 
 describe('Kubernetes: the manifests on a real cluster', function () {
   this.timeout(1_800_000);

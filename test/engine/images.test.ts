@@ -6,13 +6,13 @@ import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { buildahBuilder, type Builder, type Container } from './support/engines/builder.js';
-import { readElf } from './support/elf.js';
-import { greeterModule, shopModule } from './support/modules.js';
-import { cleanup, generate, PACKAGE_ROOT, read, tempDir } from './support/project.js';
-import { existsInImage, filesContaining, imageFiles } from './support/rootfs.js';
-import { freePort, waitForHttp } from './support/service.js';
-import { basesOf, dockerGenerate, logOnce, MATRIX, variantLabel } from './support/variants.js';
+import { buildahBuilder, type Builder, type Container } from '../support/engines/builder.js';
+import { readElf } from '../support/elf.js';
+import { greeterModule, shopModule } from '../support/modules.js';
+import { cleanup, generate, PACKAGE_ROOT, read, tempDir } from '../support/project.js';
+import { existsInImage, filesContaining, imageFiles } from '../support/rootfs.js';
+import { freePort, waitForHttp } from '../support/service.js';
+import { basesOf, dockerGenerate, logOnce, MATRIX, variantLabel } from '../support/variants.js';
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
 
