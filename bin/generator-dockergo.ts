@@ -7,7 +7,7 @@
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { existsSync, statSync } from 'node:fs';
-import { escapeControls, UsageError } from '../generators/lib/answers.js';
+import { escapeControls, isUserError, PROMPT_ABORTS, UsageError } from '../generators/lib/errors.js';
 import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
 
 // Loading yeoman-environment is most of our start-up time; Node 22.1+ can cache its compiled code.
@@ -64,12 +64,23 @@ function splitUpdateArgs(args: string[]): { folder: string | undefined; rest: st
   return { folder: undefined, rest: args };
 }
 
-/** Errors we expect from users: print the message alone. Anything else is a bug: keep the stack. */
-const USER_ERRORS = new Set(['InputError', 'UsageError']);
+/**
+ * Options yeoman-environment declares that do nothing in this generator: no answers cached in the
+ * global config, no .yo-rc-global.json, no npm install, no .yo-resolve switch; conflicts are
+ * refused in one line without prompts, and decided file by file with them.
+ */
+const YEOMAN_NOOPS = new Set(['skip-cache', 'local-config-only', 'whitespace', 'bail', 'skip-yo-resolve', 'force-install']);
+
+/** What Yeoman's options that do work do here. */
+const YEOMAN_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  'dry-run': 'Print every file that would be written, with a diff for a changed one; write nothing, run nothing (default: off)',
+  force: 'Overwrite files that exist with other content, without asking (default: off)',
+  'ask-answered': 'Ask again the questions that flags, an answers file or .yo-rc.json answered (default: off)',
+  cwd: 'Run as if started in this folder (default: the current folder)',
+};
 
 /** Exit status for a run stopped at a prompt (Ctrl-C), as a shell reports SIGINT. */
 const CANCELLED = 130;
-const PROMPT_ABORTS = new Set(['ExitPromptError', 'AbortPromptError', 'AbortError']);
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'update') {
@@ -113,6 +124,16 @@ async function main(argv: string[]): Promise<void> {
     option.variadic = false;
     option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
   }
+  // Yeoman's own options: the ones that do nothing here are hidden, the others say what they do here.
+  for (const option of command.options) {
+    const flag = option.long?.slice(2) ?? '';
+    if (YEOMAN_NOOPS.has(flag)) option.hidden = true;
+    const description = YEOMAN_DESCRIPTIONS[flag];
+    if (description) {
+      option.description = description;
+      option.defaultValue = undefined;
+    }
+  }
   // The environment declares --skip-install first, for npm; say what it skips here.
   for (const s of SWITCHES) {
     const option = command.options.find((o) => o.long === `--${s.flag}`);
@@ -133,7 +154,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     console.error('generator-dockergo: cancelled at a prompt: nothing written');
     process.exit(CANCELLED);
   }
-  if (err.name && USER_ERRORS.has(err.name)) {
+  if (isUserError(error)) {
     // One line, whatever the message quotes: control characters (a line break, ESC) as escapes.
     console.error(`generator-dockergo: ${escapeControls(String(err.message))}`);
   } else {

@@ -159,7 +159,7 @@ describe('dockergo:app on flags', () => {
     const result = await runApp(dir, { yes: true, module: 'example.com/x', skipInstall: false }).withSpawnMock();
     const calls = (result.getSpawnArgsUsingDefaultImplementation() as unknown[][]).map((c) => [c[1], ...(c[2] as string[])].join(' '));
     assert.ok(calls.includes('go mod tidy'), calls.join('; '));
-    assert.ok(calls.includes('git rev-parse --is-inside-work-tree'), calls.join('; '));
+    assert.ok(calls.includes('git rev-parse --show-toplevel'), calls.join('; '));
     const skipped = await runApp(tempDir(), { yes: true, module: 'example.com/x', skipInstall: true })
       .withSpawnMock();
     assert.deepEqual(skipped.getSpawnArgsUsingDefaultImplementation(), []);
@@ -188,28 +188,28 @@ describe('dockergo:app on flags', () => {
 
 describe('dockergo:app rejects bad input with one line and writes nothing', () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
-    ['module with a space', { module: 'a b' }, /^--module: "a b" is not valid: must be a Go module path/],
+    ['module with a space', { module: 'a b' }, /^--module: "a b" has a space at position 2: must be a Go module path/],
     ['module with ..', { module: 'example.com/../x' }, /^--module: /],
     ['module with a shell metacharacter', { module: 'example.com/x;rm' }, /^--module: /],
-    ['module with /v1', { module: 'example.com/x/v1' }, /^--module: .*\/v2 or higher/],
-    ['name in capitals', { module: 'example.com/x', name: 'MyApp' }, /^--name: "MyApp" is not valid: must be a lowercase name/],
-    ['name too long', { module: 'example.com/x', name: 'a'.repeat(64) }, /^--name: .*at most 63/],
-    ['port not a number', { port: 'http' }, /^--port: "http" is not valid: must be an integer from 1 to 65535$/],
+    ['module with /v1', { module: 'example.com/x/v1' }, /^--module: "example\.com\/x\/v1" ends with \/v1, which is no major-version suffix \(\/v2 and up\)/],
+    ['name in capitals', { module: 'example.com/x', name: 'MyApp' }, /^--name: "MyApp" has the capital "M" at position 1: must be a lowercase image name/],
+    ['name too long', { module: 'example.com/x', name: 'a'.repeat(64) }, /^--name: .* is 64 characters, over the limit of 63: must be/],
+    ['port not a number', { port: 'http' }, /^--port: "http" is not a whole number: must be an integer from 1 to 65535$/],
     ['port 0', { port: '0' }, /^--port: "0" /],
     ['port 65536', { port: '65536' }, /^--port: "65536" /],
     ['base', { base: 'debian' }, /^--base: "debian" is not valid: must be one of "alpine", "scratch", "distroless"$/],
     ['kind', { kind: 'daemon' }, /^--kind: "daemon" is not valid: must be one of "service", "cli"$/],
     ['layout', { layout: 'src' }, /^--layout: "src" is not valid: must be one of "flat", "cmd"$/],
     ['ci', { ci: 'travis' }, /^--ci: "travis" is not valid: must be one of "none", "github"$/],
-    ['goproxy scheme', { goproxy: 'ftp://proxy.example' }, /^--goproxy: "ftp:\/\/proxy\.example" is not valid: must be Go's GOPROXY list/],
+    ['goproxy scheme', { goproxy: 'ftp://proxy.example' }, /^--goproxy: "ftp:\/\/proxy\.example" has the scheme ftp:\/\/, which Go does not fetch from: must be a GOPROXY list/],
     ['goproxy with only empty entries', { goproxy: ',|,' }, /^--goproxy: /],
     ['goproxy with credentials', { goproxy: 'https://user:pass@goproxy.example' }, /^--goproxy: .*without credentials.*netrc build secret/],
-    ['goprivate', { goprivate: 'a b' }, /^--goprivate: "a b" is not valid/],
-    ['config outside the project', { config: ['../secrets.env'] }, /^--config: "\.\.\/secrets\.env" is not valid: must be relative paths/],
+    ['goprivate', { goprivate: 'a b' }, /^--goprivate: "a b" has a space at position 2: must be/],
+    ['config outside the project', { config: ['../secrets.env'] }, /^--config: "\.\.\/secrets\.env" climbs out of the project \("\.\."\): must be config files: relative paths/],
     ['config absolute', { config: ['/etc/app.yaml'] }, /^--config: /],
     ['config on a generated file', { config: ['Dockerfile'] }, /^--config: "Dockerfile" /],
     ['config with a space', { config: ['my app.yaml'] }, /^--config: /],
-    ['go version too old', { goVersion: '1.21' }, /^--go-version: "1\.21" is not valid: must be a Go release that exists, as x\.y, x\.y\.z or x\.yrcN, from 1\.22/],
+    ['go version too old', { goVersion: '1.21' }, /^--go-version: "1\.21" is older than 1\.22: must be a Go release, as x\.y, x\.y\.z or x\.yrcN, from 1\.22/],
     ['go version malformed', { goVersion: 'latest' }, /^--go-version: "latest" /],
   ];
   for (const [what, options, message] of cases) {
@@ -226,14 +226,14 @@ describe('dockergo:app rejects bad input with one line and writes nothing', () =
     const dir = tempDir();
     writeFileSync(path.join(dir, '.yo-rc.json'), JSON.stringify({ 'generator-dockergo': { port: 99999 } }));
     const error = await runApp(dir, { yes: true, skipInstall: true }).then(() => undefined, (e: Error) => e);
-    assert.match(String(error?.message), /^\.yo-rc\.json port: 99999 is not valid: must be an integer from 1 to 65535$/);
+    assert.match(String(error?.message), /^\.yo-rc\.json port: 99999 is over 65535: must be an integer from 1 to 65535$/);
     assert.deepEqual(listFiles(dir), ['.yo-rc.json']);
     assert.equal(JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'].port, 99999);
   });
 
   it('a bad answer (prompts are skipped by scripts, so the answer is checked again)', async () => {
     const { dir, error } = await generateFailing({ module: undefined }, { module: 'example.com/x', port: 'eighty' });
-    assert.match(error.message, /^answer to "Port to listen on": "eighty" is not valid: must be an integer/);
+    assert.match(error.message, /^answer to "Port to listen on": "eighty" is not a whole number: must be an integer/);
     assert.deepEqual(listFiles(dir), []);
   });
 });
@@ -283,11 +283,12 @@ describe('dockergo:app on prompts', () => {
           return answer;
         },
       });
-    assert.match(String(questions['module']!('not a module')), /^must be a Go module path/);
-    assert.match(String(questions['port']!('0')), /^must be an integer from 1 to 65535$/);
-    assert.match(String(questions['name']!('Bad')), /^must be a lowercase name/);
-    assert.match(String(questions['config']!('../x')), /^must be relative paths/);
-    assert.match(String(questions['goproxy']!('ftp://nope')), /^must be Go's GOPROXY list/);
+    // What is wrong first (capitalised, as Inquirer shows it under the question), then the rule.
+    assert.match(String(questions['module']!('not a module')), /^Has a space at position 4: must be a Go module path/);
+    assert.match(String(questions['port']!('0')), /^Is 0: must be an integer from 1 to 65535$/);
+    assert.match(String(questions['name']!('Bad')), /^Has the capital "B" at position 1: must be a lowercase image name/);
+    assert.match(String(questions['config']!('../x')), /^Climbs out of the project \("\.\."\): must be config files/);
+    assert.match(String(questions['goproxy']!('ftp://nope')), /^Has the scheme ftp:\/\/, which Go does not fetch from: must be a GOPROXY list/);
   });
 
   it('does not ask what flags gave, nor the port of a cli', async () => {

@@ -19,11 +19,20 @@ import {
   GENERIC_FOLDERS,
   programName,
   splitArgs,
+  checkCaBundle,
+  checkNamespace,
+  checkQuantity,
+  checkRepository,
+  quantityValue,
+  type Checked,
 } from '../generators/lib/validate.js';
+import { invalidLine } from '../generators/lib/errors.js';
 import { GENERATED_FILES } from '../generators/lib/inputs.js';
 import { cleanup, tempDir } from './support/project.js';
 
 const accepts = (result: { ok: boolean }): boolean => result.ok;
+/** What a refusal says is wrong ("" when it passed or said nothing). */
+const problemOf = (result: Checked<unknown>): string => (result.ok ? '' : (result.problem ?? ''));
 
 describe('module path', () => {
   // Each verdict is checked against `go mod init` itself below.
@@ -51,11 +60,11 @@ describe('module path', () => {
     cleanup(dir);
     assert.notEqual(build.exitCode, 0);
     assert.match(build.stderr, /ambiguous import/);
-    assert.match((checkModule('net/http') as { rule: string }).rule, /standard-library path/);
+    assert.match(problemOf(checkModule('net/http')), /^is a standard-library path \(net\)/);
   });
 
-  it('names the reserved names in its rule', () => {
-    assert.match((checkModule('example.com/aux') as { rule: string }).rule, /con, prn, aux, nul, com1-9 or lpt1-9/);
+  it('names the reserved names when it meets one', () => {
+    assert.match(problemOf(checkModule('example.com/aux')), /^has the element "aux", a name Windows reserves \(con, prn, aux, nul, com1-9, lpt1-9\)$/);
   });
 
   it('agrees with `go mod init` on every example', async function () {
@@ -158,7 +167,8 @@ describe('config files', () => {
   it('refuses credential files and anything under .git/, pointing to the netrc secret', () => {
     for (const v of ['.netrc', 'conf/.netrc', '.git/config', '.git-credentials', '.ssh/id_rsa', '.docker/config.json', 'id_ed25519']) {
       const result = checkConfigFiles([v], GENERATED_FILES);
-      assert.ok(!result.ok && /credential file or under \.git\/.*netrc build secret/.test(result.rule), v);
+      assert.ok(!result.ok && /not credentials: pass those as the netrc build secret/.test(result.rule), v);
+      assert.match(problemOf(result), /^(is a credential file \(.*\)|lies in \.git\/)$/, v);
     }
   });
 
@@ -230,5 +240,71 @@ describe('program names', () => {
     assert.equal(programName('example.com/acme/shop', './cmd/api'), 'api');
     assert.equal(programName('example.com/acme/shop', '.'), 'shop');
     for (const [word, reason] of Object.entries(GENERIC_FOLDERS)) assert.ok(word === word.toLowerCase() && reason.length > 10, word);
+  });
+});
+
+describe('messages: what is wrong first, then the rule in a short clause (the hardening pass, items 9, 10, 11, 15)', () => {
+  /** The one line a refused value gets, as a flag would print it. */
+  const line = (where: string, value: string, result: Checked<unknown>): string => {
+    assert.ok(!result.ok, `${where} ${value} passed`);
+    return invalidLine(where, value, result);
+  };
+
+  it('names the offending character and its position, for every input made of characters', () => {
+    const cases: [string, string, Checked<unknown>, RegExp][] = [
+      ['--module', 'exa#mple.com/x', checkModule('exa#mple.com/x'), /^--module: "exa#mple\.com\/x" has "#" at position 4: must be a Go module path/],
+      ['--module', 'example.com/ünï', checkModule('example.com/ünï'), /has "ü" \(U\+00FC\) at position 13:/],
+      ['--name', 'my app', checkName('my app'), /^--name: "my app" has a space at position 3: must be a lowercase image name/],
+      ['--name', 'MyApp', checkName('MyApp'), /has the capital "M" at position 1:/],
+      ['--name', 'a..b', checkName('a..b'), /joins two runs with "\.\." at position 2:/],
+      ['--goprivate', 'git.acme;rm', checkGoprivate('git.acme;rm'), /^--goprivate: "git\.acme;rm" has ";" at position 9: must be comma-separated/],
+      ['--goproxy', 'https://a b', checkGoproxy('https://a b'), /^--goproxy: "https:\/\/a b" has a space at position 10: must be a GOPROXY list/],
+      ['--goproxy', 'direct,https://a b', checkGoproxy('direct,https://a b'), /" has a space at position 10 in the entry "https:\/\/a b": must be/],
+      ['--config', 'conf/a b.yaml', checkConfigFiles(['conf/a b.yaml'], GENERATED_FILES), /^--config: "conf\/a b\.yaml" has a space at position 7: must be config files/],
+      ['--config', 'a.yaml,conf/a b.yaml', checkConfigFiles(['a.yaml', 'conf/a b.yaml'], GENERATED_FILES), /" has "conf\/a b\.yaml", which has a space at position 7: must be/],
+      ['--args', 'run $HOME', checkArgs('run $HOME'), /^--args: "run \$HOME" has an unquoted "\$" at position 5: must be arguments as sh splits them/],
+      ['namespace', 'Acme', checkNamespace('Acme'), /has the capital "A" at position 1:/],
+    ];
+    for (const [where, value, result, expected] of cases) {
+      const text = line(where, value, result);
+      assert.match(text, expected);
+      // One short line: no rule dump of 400 characters.
+      assert.ok(text.length < 260, `${text.length} characters: ${text}`);
+    }
+  });
+
+  it('names the limit an input goes over', () => {
+    assert.match(line('--args', 'x'.repeat(4097), checkArgs('x'.repeat(4097))), /^--args: "x{80}"… \(4,097 characters\) is 4,097 characters, over the limit of 4,096: must be/);
+    assert.match(line('--name', 'a'.repeat(64), checkName('a'.repeat(64))), /is 64 characters, over the limit of 63:/);
+    assert.match(line('--port', '99999', checkPort('99999')), /^--port: "99999" is over 65535: must be an integer from 1 to 65535$/);
+  });
+
+  it('says "greater than zero" of a zero quantity, and never "must be must"', () => {
+    assert.match(line('kubernetes.resources.cpu', '0', checkQuantity('0')), /^kubernetes\.resources\.cpu: "0" is zero: must be a Kubernetes quantity greater than zero/);
+    assert.match(line('--module', '', checkModule('')), /^--module: "" is empty: must be a Go module path/);
+    for (const [value, result] of [['', checkModule('')], ['', checkName('')], ['', checkPort('')], ['', checkGoVersion('')]] as const) {
+      assert.doesNotMatch(line('x', value, result), /must be must/);
+    }
+  });
+
+  it('compares quantities with their units: 0.5Gi is more than 256Mi, 1000m is one core', () => {
+    assert.ok(quantityValue('0.5Gi') > quantityValue('256Mi'));
+    assert.equal(quantityValue('1000m'), quantityValue('1'));
+    assert.equal(quantityValue('1k'), 1000);
+    assert.equal(quantityValue('1Ki'), 1024);
+  });
+
+  it('a registry: no scheme, no tag, a lowercase path, a port up to 65535', () => {
+    for (const v of ['registry.example.com/team', 'localhost:5000/x', '127.0.0.1:5055/a/b', 'Registry.Example.com/team', 'team']) assert.ok(accepts(checkRepository(v)), v);
+    assert.match(problemOf(checkRepository('https://reg.example.com/x')), /^starts with a scheme \(https:\/\/\)/);
+    assert.match(problemOf(checkRepository('reg.example.com/Team')), /^has the capital "T" in its path/);
+    assert.match(problemOf(checkRepository('reg.example.com:99999/x')), /^has the port 99999, over 65535$/);
+    assert.match(problemOf(checkRepository('reg.example.com/x:v1')), /^has a tag or digest/);
+  });
+
+  it('a CA bundle: every block parses, and says which does not', () => {
+    const fake = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n';
+    assert.match(problemOf(checkCaBundle(fake)), /^holds a certificate that does not parse \(block 1\)$/);
+    assert.match(problemOf(checkCaBundle('hello\n')), /^holds no PEM block$/);
   });
 });

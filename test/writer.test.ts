@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../generators/lib/answers.js';
+import { UsageError } from '../generators/lib/errors.js';
 import { projectFiles } from '../generators/lib/files.js';
 import { templatesRoot } from '../generators/lib/generator-support.js';
 import { renderPlan } from '../generators/lib/render.js';

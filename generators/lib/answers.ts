@@ -1,42 +1,9 @@
 // Turning raw values from flags, stored config, prompts and files into validated Answers.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { InputError, oneLine, UsageError } from './errors.js';
 import { shellQuote } from './validate.js';
 import { INPUTS, type Answers, type DefaultContext, type InputName, type InputSpec } from './inputs.js';
-
-const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/**
- * Control characters as escapes ("\\n", "\\x1b", "\\u009b"), so that an error line is one line and
- * no input can drive the terminal it is printed on.
- */
-export function escapeControls(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => {
-    const code = c.codePointAt(0)!;
-    return NAMED_ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
-  });
-}
-
-/** Bad input: one line naming the input, the bad value and the rule. */
-export class InputError extends Error {
-  constructor(where: string, value: unknown, rule: string) {
-    super(escapeControls(`${where}: ${JSON.stringify(typeof value === 'string' ? redact(value) : value)} is not valid: must be ${rule}`));
-    this.name = 'InputError';
-  }
-}
-
-/** URL credentials (user:password@) are never echoed, not even in an error: logs are kept. */
-export function redact(text: string): string {
-  return text.replace(/(^|\/\/|[,|])[^/@,|\s]+@/g, '$1***@');
-}
-
-/** A user-facing error that is not about one value (missing file, conflicting sources). */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(escapeControls(message));
-    this.name = 'UsageError';
-  }
-}
 
 export type RawValue = string | number | boolean | readonly string[];
 export type RawInputs = Partial<Record<InputName, RawValue>>;
@@ -47,7 +14,7 @@ const asRaw = (value: RawValue): string | readonly string[] =>
 /** Validates one input's raw value; `where` names the input in the error (e.g. "--port"). */
 export function checkInput<K extends InputName>(spec: InputSpec<K>, raw: RawValue, where: string): Answers[K] {
   const result = spec.check(asRaw(raw));
-  if (!result.ok) throw new InputError(where, Array.isArray(raw) ? raw.join(',') : raw, result.rule);
+  if (!result.ok) throw new InputError(where, Array.isArray(raw) ? raw.join(',') : raw, result);
   return result.value;
 }
 
@@ -89,11 +56,6 @@ export function parseJson(text: string, where: string, fix = ''): unknown {
   return json;
 }
 
-/** A message on one line: JSON parse errors quote the input, line breaks included. */
-export function oneLine(message: string): string {
-  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
-}
-
 /**
  * Fills every missing input with its default, in table order (later defaults see earlier
  * answers): a preset's default first, else the built-in one. A default goes through the
@@ -107,8 +69,8 @@ export function completeAnswers(partial: Partial<Answers>, ctx: DefaultContext, 
     const checked = spec.check(text);
     if (!checked.ok) {
       throw new UsageError(
-        `--${spec.flag} was not given, and its default ${JSON.stringify(text)} ` +
-          `(from ${spec.defaultHelp.replaceAll('`', '')}) is not valid: must be ${checked.rule}: give --${spec.flag}`,
+        `--${spec.flag} was not given, and its default ${JSON.stringify(text)} (from ${spec.defaultHelp.replaceAll('`', '')}) ` +
+          `${checked.problem ?? 'is not valid'}: must be ${checked.rule}: give --${spec.flag}`,
       );
     }
     out[spec.key] = checked.value;

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { execaSync } from 'execa';
 import type Generator from 'yeoman-generator';
 import type { RawInputs } from './answers.js';
+import { isUserError, PROMPT_ABORTS } from './errors.js';
 import { INPUTS, SWITCHES, type Answers, type DefaultContext, type InputSpec } from './inputs.js';
+import type { TemplateData } from './template-data.js';
 import { checkGoVersion } from './validate.js';
 
 /**
@@ -151,7 +153,7 @@ function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext,
     ...(spec.askWhen ? { when: (answers: Record<string, unknown>) => spec.askWhen!(sofar(answers)) } : {}),
     validate: (input: unknown) => {
       const result = spec.check(String(input ?? ''));
-      return result.ok ? true : `must be ${result.rule}`;
+      return result.ok ? true : `${result.problem ? `${result.problem[0]!.toUpperCase()}${result.problem.slice(1)}: ` : ''}must be ${result.rule}`;
     },
   };
   if (spec.boolean) {
@@ -166,23 +168,19 @@ function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext,
   };
 }
 
-const USER_ERRORS = new Set(['InputError', 'UsageError']);
 const RUN_LOOP_ERROR = 'An error occured while running';
-
-export function isUserError(error: unknown): boolean {
-  return error instanceof Error && USER_ERRORS.has(error.name);
-}
 
 /**
  * Bad input must print one line. Yeoman's run loop logs "An error occured while running
- * <task>" before the error itself; this drops that line when the error is the user's,
- * and keeps it for bugs. Returns the function a task calls with what it caught.
+ * <task>" before the error itself; this drops that line when the error is the user's (or a
+ * prompt the user cancelled), and keeps it for bugs. Returns the function a task calls with what it caught.
  */
 export function quietUserErrors(generator: Generator): (error: unknown) => never {
   let userError = false;
   const base = generator.log;
   const rethrow = (error: unknown): never => {
-    userError = isUserError(error);
+    // A cancelled prompt ends the run with the bin's one line, like a user error.
+    userError = isUserError(error) || (error instanceof Error && PROMPT_ABORTS.has(error.name));
     throw error;
   };
   // A generator made only to list its options (--help) has no log.
@@ -201,4 +199,11 @@ export function quietUserErrors(generator: Generator): (error: unknown) => never
     },
   });
   return rethrow;
+}
+
+/** The closing hint for Kubernetes: the preset's registry is build.sh's default; without one, REGISTRY is needed. */
+export function deployHint(data: TemplateData): string {
+  return data.kubernetes.registry
+    ? `./build.sh deploy dev   # push to ${data.kubernetes.registry}, then deploy to Kubernetes`
+    : 'REGISTRY=registry.example.com/team ./build.sh deploy dev   # push, then deploy to Kubernetes';
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
-import { oneLine, UsageError } from './answers.js';
+import { oneLine, UsageError } from './errors.js';
 import type { PlannedFile } from './files.js';
 import type { TemplateData } from './template-data.js';
 import type { TreeFile } from './write/tree.js';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { execaSync } from 'execa';
-import { oneLine, UsageError } from './answers.js';
+import { oneLine, UsageError } from './errors.js';
 import { inGitRepo } from './record.js';
 import { CHANGES, isBinary, type FileUpdate } from './update-plan.js';
 import { contained, pathRule } from './write/contain.js';

@@ -1,7 +1,8 @@
 // `generator-dockergo update`: which generator made the project, and whether this one may update it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseJson, UsageError } from './answers.js';
+import { parseJson } from './answers.js';
+import { UsageError } from './errors.js';
 
 export type GeneratorName = 'app' | 'docker';
 

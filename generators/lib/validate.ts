@@ -1,14 +1,13 @@
 // Pure validators, one per input. Each takes the raw text a user gave (flag, prompt
-// answer, answers file, preset) and returns either the normalised value or the rule
-// it broke. Prompts, flags, answers files and presets all call these.
+// answer, answers file, preset) and returns either the normalised value, or what is wrong
+// with it (the offending character and its position, the limit) and the rule it broke, in a
+// short clause. Prompts, flags, answers files and presets all call these.
 
 import { X509Certificate } from 'node:crypto';
+import { badCharacter, describeChar, fail, ok, overLimit, type Checked } from './errors.js';
 import { LATEST_PATCH, NEWEST_MINOR, OLDEST_MINOR, PRERELEASES, RELEASES_CHECKED } from './go-releases.js';
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; rule: string };
-
-const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
-const fail = <T>(rule: string): Checked<T> => ({ ok: false, rule });
+export type { Checked } from './errors.js';
 
 // Go's reserved Windows names: golang.org/x/mod/module rejects them as path elements.
 const windowsReserved = new Set([
@@ -17,11 +16,7 @@ const windowsReserved = new Set([
   'lpt1', 'lpt2', 'lpt3', 'lpt4', 'lpt5', 'lpt6', 'lpt7', 'lpt8', 'lpt9',
 ]);
 
-export const MODULE_RULE =
-  'a Go module path: slash-separated elements of letters, digits and . _ ~ + -, none empty, "." or "..", ' +
-  'none ending with a dot or named con, prn, aux, nul, com1-9 or lpt1-9 (reserved on Windows), ' +
-  'no leading dash or slash, no trailing slash, a major-version suffix only as /v2 or higher, ' +
-  'and no standard-library path such as fmt or net/http';
+export const MODULE_RULE = 'a Go module path, as `go mod init` takes it: elements of letters, digits and . _ ~ + - joined by "/"';
 
 /** First elements of the standard library's packages (`go list std`), and Go's own reserved std and cmd. */
 const STD_ROOTS = new Set([
@@ -38,33 +33,35 @@ const STD_ROOTS = new Set([
  */
 export function checkModule(raw: string): Checked<string> {
   const path = raw.trim();
-  if (path === '') return fail('must not be empty');
-  if (path.startsWith('/') || path.endsWith('/') || path.startsWith('-')) return fail(MODULE_RULE);
-  const elems = path.split('/');
-  if (!elems.every(checkPathElement)) return fail(MODULE_RULE);
-  if (!elems[0]!.includes('.') && STD_ROOTS.has(elems[0]!)) return fail(MODULE_RULE);
-  if (!majorSuffixOk(path)) return fail(MODULE_RULE);
-  return ok(path);
+  const problem = moduleProblem(path);
+  return problem === undefined ? ok(path) : fail(MODULE_RULE, problem);
 }
 
-function checkPathElement(elem: string): boolean {
-  if (elem === '' || /^\.+$/.test(elem)) return false;
-  if (elem.endsWith('.')) return false;
-  if (!/^[A-Za-z0-9._~+-]+$/.test(elem)) return false;
-  return !isWindowsReserved(elem);
+function moduleProblem(path: string): string | undefined {
+  if (path === '') return 'is empty';
+  const bad = badCharacter(path, /[A-Za-z0-9._~+\-/]/);
+  if (bad) return bad;
+  if (path.startsWith('/')) return 'starts with "/"';
+  if (path.startsWith('-')) return 'starts with "-"';
+  if (path.endsWith('/')) return 'ends with "/"';
+  const elems = path.split('/');
+  if (elems.includes('')) return 'has an empty element ("//")';
+  for (const elem of elems) {
+    if (/^\.+$/.test(elem)) return `has the element ${JSON.stringify(elem)}`;
+    if (elem.endsWith('.')) return `has the element ${JSON.stringify(elem)}, which ends with "."`;
+    if (isWindowsReserved(elem)) return `has the element ${JSON.stringify(elem)}, a name Windows reserves (con, prn, aux, nul, com1-9, lpt1-9)`;
+  }
+  if (!elems[0]!.includes('.') && STD_ROOTS.has(elems[0]!)) return `is a standard-library path (${elems[0]}), which no module can build under`;
+  const suffix = /\/v([0-9.]+)$/.exec(path);
+  if (suffix && !path.startsWith('gopkg.in/') && (suffix[1]!.includes('.') || suffix[1]!.startsWith('0') || suffix[1] === '1')) {
+    return `ends with /v${suffix[1]}, which is no major-version suffix (/v2 and up)`;
+  }
+  return undefined;
 }
 
 /** Go refuses these as path elements (the part before the first dot), whatever the case. */
 function isWindowsReserved(elem: string): boolean {
   return windowsReserved.has(elem.split('.')[0]!.toLowerCase());
-}
-
-// Mirrors module.SplitPathVersion: a trailing /vN must have N >= 2, with no leading zero or dot.
-function majorSuffixOk(path: string): boolean {
-  const m = /\/v([0-9.]+)$/.exec(path);
-  if (!m || path.startsWith('gopkg.in/')) return true;
-  const n = m[1]!;
-  return !n.includes('.') && !n.startsWith('0') && n !== '1';
 }
 
 /** The module path's last element without a /vN suffix: Go's default binary name. */
@@ -106,19 +103,33 @@ export function programName(module: string, pkg: string): string {
   return toName(Object.hasOwn(GENERIC_FOLDERS, folder.toLowerCase()) ? moduleBase(module) : folder);
 }
 
-export const NAME_RULE =
-  'a lowercase name that is also an image name: letters and digits, in runs joined by one ".", one or two "_", ' +
-  'or "-"s, at most 63 characters, and not testdata, vendor or a name reserved on Windows (con, aux, nul, ...)';
+export const NAME_RULE = 'a lowercase image name: at most 63 letters and digits, in runs joined by ".", "_", "__" or "-"';
 
-// The path component of an image reference (distribution's reference grammar).
-const IMAGE_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 // Names Go gives a meaning to as a folder (cmd/<name> under --layout cmd).
 const GO_SPECIAL_DIRS = new Set(['testdata', 'vendor']);
 
 export function checkName(raw: string): Checked<string> {
   const name = raw.trim();
-  const good = name.length <= 63 && IMAGE_COMPONENT.test(name) && !GO_SPECIAL_DIRS.has(name) && !isWindowsReserved(name);
-  return good ? ok(name) : fail(NAME_RULE);
+  const problem = nameProblem(name);
+  return problem === undefined ? ok(name) : fail(NAME_RULE, problem);
+}
+
+function nameProblem(name: string): string | undefined {
+  if (name === '') return 'is empty';
+  if (name.length > 63) return overLimit(name.length, 63);
+  const upper = [...name].findIndex((c) => /[A-Z]/.test(c));
+  if (upper >= 0) return `has the capital ${JSON.stringify(name[upper])} at position ${upper + 1}`;
+  const bad = badCharacter(name, /[a-z0-9._-]/);
+  if (bad) return bad;
+  if (!/^[a-z0-9]/.test(name)) return `starts with ${describeChar(name[0]!)}`;
+  if (!/[a-z0-9]$/.test(name)) return `ends with ${describeChar(name.at(-1)!)}`;
+  const joint = /[._-]{2,}/g;
+  for (const m of name.matchAll(joint)) {
+    if (m[0] !== '__' && !/^-+$/.test(m[0])) return `joins two runs with ${JSON.stringify(m[0])} at position ${m.index + 1}`;
+  }
+  if (GO_SPECIAL_DIRS.has(name)) return `is ${name}, a folder name Go gives a meaning to`;
+  if (isWindowsReserved(name)) return 'is a name Windows reserves (con, prn, aux, nul, com1-9, lpt1-9)';
+  return undefined;
 }
 
 /** Turns any text into a name in the image-name grammar (used for defaults, which are then checked like flags). */
@@ -135,9 +146,11 @@ export const PORT_RULE = 'an integer from 1 to 65535';
 
 export function checkPort(raw: string | number): Checked<number> {
   const text = String(raw).trim();
-  if (!/^[0-9]{1,5}$/.test(text)) return fail(PORT_RULE);
+  if (text === '') return fail(PORT_RULE, 'is empty');
+  if (!/^[0-9]+$/.test(text)) return fail(PORT_RULE, 'is not a whole number');
   const port = Number(text);
-  return port >= 1 && port <= 65535 ? ok(port) : fail(PORT_RULE);
+  if (port === 0) return fail(PORT_RULE, 'is 0');
+  return port <= 65535 ? ok(port) : fail(PORT_RULE, 'is over 65535');
 }
 
 /** A port a non-root process may not bind everywhere (Kubernetes' default runAsNonRoot). */
@@ -149,7 +162,7 @@ export function checkChoice<T extends string>(choices: readonly T[]) {
   const rule = `one of ${choices.map((c) => `"${c}"`).join(', ')}`;
   return (raw: string): Checked<T> => {
     const value = raw.trim() as T;
-    return choices.includes(value) ? ok(value) : fail(rule);
+    return choices.includes(value) ? ok(value) : fail(rule, value === '' ? 'is empty' : undefined);
   };
 }
 
@@ -161,58 +174,61 @@ export function checkBoolean(raw: string): Checked<boolean> {
   const word = raw.trim().toLowerCase();
   if (TRUE_WORDS.includes(word)) return ok(true);
   if (FALSE_WORDS.includes(word)) return ok(false);
-  return fail('true or false');
+  return fail('true or false (yes/no, on/off, 1/0)', word === '' ? 'is empty' : 'is neither');
 }
 
-export const GOPROXY_RULE =
-  'Go\'s GOPROXY list: entries separated by "," or "|", each "direct", "off", or a proxy URL (https:// when no ' +
-  'scheme is given; http:// and file:// too) of letters, digits and . _ ~ : / % + -';
+export const GOPROXY_RULE = 'a GOPROXY list: "direct", "off" or proxy URLs (https://, http://, file://), separated by "," or "|"';
 
 export const GOPROXY_SECRET_RULE =
-  'a GOPROXY without credentials (user:password@ would be written into the Dockerfile, README and .yo-rc.json): ' +
-  'put them in a netrc file, which build.sh passes as the netrc build secret (NETRC_FILE, default ~/.netrc)';
+  'a GOPROXY without credentials, which would be written into the Dockerfile and .yo-rc.json: ' +
+  'put them in a netrc file, the netrc build secret (NETRC_FILE, default ~/.netrc)';
 
 /** Go's GOPROXY grammar: empty entries are skipped, a URL without a scheme is https. */
 export function checkGoproxy(raw: string): Checked<string> {
   const value = raw.trim();
   const entries = value.split(/[,|]/).filter((e) => e !== '');
-  if (entries.length === 0) return fail(GOPROXY_RULE);
+  if (entries.length === 0) return fail(GOPROXY_RULE, value === '' ? 'is empty' : 'has no entry');
   for (const entry of entries) {
-    if (/^(?:[a-z]+:\/\/)?[^/]*@/i.test(entry)) return fail(GOPROXY_SECRET_RULE);
-    if (!goproxyEntryOk(entry)) return fail(GOPROXY_RULE);
+    const named = entries.length === 1 ? '' : ` in the entry ${JSON.stringify(entry.replace(/[^/@]*@/, '***@'))}`;
+    if (/^(?:[a-z]+:\/\/)?[^/]*@/i.test(entry)) return fail(GOPROXY_SECRET_RULE, `has credentials (user@)${named}`);
+    const problem = goproxyEntryProblem(entry);
+    if (problem) return fail(GOPROXY_RULE, `${problem}${named}`);
   }
   return ok(value);
 }
 
-function goproxyEntryOk(entry: string): boolean {
-  if (entry === 'direct' || entry === 'off') return true;
+function goproxyEntryProblem(entry: string): string | undefined {
+  if (entry === 'direct' || entry === 'off') return undefined;
   // A scheme, when given, is one Go fetches from; without one, Go reads the entry as https.
-  const m = /^(?:(https?|file):\/\/)?([A-Za-z0-9._~:/%+-]*)$/i.exec(entry);
-  if (!m || (m[1] === undefined && entry.includes('://'))) return false;
-  const rest = m[2]!;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(entry)?.[1];
+  if (scheme !== undefined && !/^(https?|file)$/i.test(scheme)) return `has the scheme ${scheme}://, which Go does not fetch from`;
+  const rest = scheme === undefined ? entry : entry.slice(scheme.length + 3);
+  const bad = badCharacter(rest, /[A-Za-z0-9._~:/%+-]/);
+  if (bad) return bad.replace(/at position (\d+)/, (_, n: string) => `at position ${Number(n) + (scheme === undefined ? 0 : scheme.length + 3)}`);
   // A network URL needs a host; a file URL needs an absolute path.
-  return m[1]?.toLowerCase() === 'file' ? rest.startsWith('/') : /^[A-Za-z0-9]/.test(rest);
+  if (scheme?.toLowerCase() === 'file') return rest.startsWith('/') ? undefined : 'is a file URL without an absolute path';
+  return /^[A-Za-z0-9]/.test(rest) ? undefined : 'is a URL without a host';
 }
 
-export const GOPRIVATE_RULE =
-  'comma-separated module path patterns (Go\'s GOPRIVATE), each of letters, digits and . _ ~ - / * ? [ ]';
+export const GOPRIVATE_RULE = 'comma-separated module path patterns (Go\'s GOPRIVATE) of letters, digits and . _ ~ - / * ? [ ]';
 
 export function checkGoprivate(raw: string): Checked<string> {
   const value = raw.trim();
   if (value === '') return ok('');
-  const entries = value.split(',');
-  return entries.every((e) => /^[A-Za-z0-9._~*?[\]-][A-Za-z0-9._~*?[\]/-]*$/.test(e)) ? ok(value) : fail(GOPRIVATE_RULE);
+  const bad = badCharacter(value, /[A-Za-z0-9._~*?[\]/,-]/);
+  if (bad) return fail(GOPRIVATE_RULE, bad);
+  for (const entry of value.split(',')) {
+    if (entry === '') return fail(GOPRIVATE_RULE, 'has an empty pattern (",,")');
+    if (entry.startsWith('/')) return fail(GOPRIVATE_RULE, `has a pattern starting with "/" (${entry})`);
+  }
+  return ok(value);
 }
 
 export const CONFIG_RULE =
-  'relative paths inside the project, of letters, digits and . _ / -, with no ".." element, no element starting with "-" ' +
-  'or over 255 bytes, none that is a file the generator writes, go.work, under bin/ (make clean deletes it), ' +
-  'a Go build input or output (.go, .s, .c, .h, .syso, .test ...), ' +
-  'or a file an image engine reads as its own (Dockerfile*, Containerfile*, *.dockerignore, .containerignore)';
+  'config files: relative paths inside the project, of letters, digits and . _ / -, that the build, the image engine and make clean leave alone';
 
 export const CONFIG_SECRET_RULE =
-  'a path that is not a credential file or under .git/ (config files are copied into the image): ' +
-  'pass credentials at build time as the netrc build secret (NETRC_FILE), or at run time by mounting them';
+  'config files, which are copied into the image, not credentials: pass those as the netrc build secret (NETRC_FILE), or mount them at run time';
 
 // Files the go command reads or writes beside the code: a config file by one of these names
 // would change the build, be compiled, or be deleted by `make clean`.
@@ -242,30 +258,42 @@ export function splitList(raw: string | readonly string[] | undefined): string[]
 /** Config file paths, normalised ("./a//b" is "a/b"). */
 export function checkConfigFiles(raw: string | readonly string[], reserved: ReadonlySet<string>): Checked<string[]> {
   const files = splitList(raw).map(normalisePath);
+  // With one file the value is the file: no need to name it again.
+  const which = (file: string, clause: string) => (files.length === 1 ? clause : `has ${JSON.stringify(file)}, which ${clause}`);
   for (const file of files) {
-    if (file.split('/').some((e) => CREDENTIALS.has(e))) return fail(CONFIG_SECRET_RULE);
-    const first = file.split('/')[0]!;
-    const bad =
-      !configPathOk(file) ||
-      reserved.has(file) ||
-      GO_BUILD_FILE.test(file) ||
-      ENGINE_FILE.test(file.split('/').at(-1)!) ||
-      first === 'bin' ||
-      /^go\.work(\.sum)?$/.test(file);
-    if (bad) return fail(CONFIG_RULE);
+    const secret = file.split('/').find((e) => CREDENTIALS.has(e));
+    if (secret !== undefined) return fail(CONFIG_SECRET_RULE, which(file, secret === '.git' ? 'lies in .git/' : `is a credential file (${secret})`));
+    const problem = configProblem(file, reserved);
+    if (problem) return fail(CONFIG_RULE, which(file, problem));
   }
   return ok([...new Set(files)]);
+}
+
+/** Why one config path is refused, as the end of "has \"x\", which …". */
+function configProblem(file: string, reserved: ReadonlySet<string>): string | undefined {
+  if (file.startsWith('/')) return 'is absolute';
+  const bad = badCharacter(file, /[A-Za-z0-9._/-]/);
+  if (bad) return bad;
+  const elements = file.split('/');
+  if (elements.includes('')) return 'has an empty element';
+  if (elements.includes('..')) return 'climbs out of the project ("..")';
+  const dash = elements.find((e) => e.startsWith('-'));
+  if (dash !== undefined) return `has an element starting with "-" (${dash})`;
+  const long = elements.find((e) => Buffer.byteLength(e) > 255);
+  if (long !== undefined) return `has an element of ${Buffer.byteLength(long)} bytes, over the limit of 255`;
+  const last = elements.at(-1)!;
+  if (reserved.has(file)) return 'is a file the generator writes';
+  if (/^go\.work(\.sum)?$/.test(file)) return 'is a Go workspace file';
+  if (GO_BUILD_FILE.test(file)) return 'is a Go build input or output (.go, .s, .c, .h, .syso, .test …)';
+  if (ENGINE_FILE.test(last)) return 'is a file an image engine reads as its own (Dockerfile*, Containerfile*, *.dockerignore)';
+  if (elements[0] === 'bin') return 'lies in bin/, which make clean deletes';
+  return undefined;
 }
 
 /** Drops "." elements and repeated slashes, which name the same file. */
 function normalisePath(file: string): string {
   if (file.startsWith('/')) return file;
   return file.split('/').filter((e, i, all) => e !== '.' && (e !== '' || i === all.length - 1)).join('/');
-}
-
-function configPathOk(file: string): boolean {
-  if (!/^[A-Za-z0-9._/-]+$/.test(file)) return false;
-  return file.split('/').every((e) => e !== '' && e !== '..' && !e.startsWith('-') && Buffer.byteLength(e) <= 255);
 }
 
 /**
@@ -283,9 +311,11 @@ export function isGoPathElement(element: string): boolean {
   return !(tilde >= 0 && tilde < short.length - 1 && /^[0-9]+$/.test(short.slice(tilde + 1)));
 }
 
+const NEWEST = `1.${NEWEST_MINOR}.${LATEST_PATCH[NEWEST_MINOR]}`;
+
 export const GO_VERSION_RULE =
-  `a Go release that exists, as x.y, x.y.z or x.yrcN, from 1.${OLDEST_MINOR} (the generated code uses 1.22 routing ` +
-  `patterns) to 1.${NEWEST_MINOR}.${LATEST_PATCH[NEWEST_MINOR]} (the newest this generator knows, as of ${RELEASES_CHECKED})`;
+  `a Go release, as x.y, x.y.z or x.yrcN, from 1.${OLDEST_MINOR} (the generated code uses its routing patterns) to ${NEWEST} ` +
+  `(the newest this generator knows, as of ${RELEASES_CHECKED})`;
 
 const GO_VERSION_SHAPE = /^1\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*)|(rc|beta)([1-9][0-9]*))?$/;
 
@@ -293,12 +323,17 @@ const GO_VERSION_SHAPE = /^1\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*)|(rc|beta)([1-9
 export function checkGoVersion(raw: string): Checked<string> {
   const value = raw.trim().replace(/^go/, '');
   const m = GO_VERSION_SHAPE.exec(value);
-  if (!m) return fail(GO_VERSION_RULE);
-  const latest = LATEST_PATCH[Number(m[1])];
-  if (latest === undefined) return fail(GO_VERSION_RULE);
-  if (m[2] !== undefined && Number(m[2]) > latest) return fail(GO_VERSION_RULE);
+  if (!m) return fail(GO_VERSION_RULE, value === '' ? 'is empty' : 'is not a Go version (x.y, x.y.z or x.yrcN)');
+  const minor = Number(m[1]);
+  const latest = LATEST_PATCH[minor];
+  if (minor < OLDEST_MINOR) return fail(GO_VERSION_RULE, `is older than 1.${OLDEST_MINOR}`);
+  if (latest === undefined) return fail(GO_VERSION_RULE, `is newer than ${NEWEST}`);
+  if (m[2] !== undefined && Number(m[2]) > latest) return fail(GO_VERSION_RULE, `is no release: 1.${minor} goes up to 1.${minor}.${latest}`);
   // A pre-release exists only as the ones the Go team shipped (1.22rc9 and 1.22beta1 never did).
-  if (m[3] !== undefined && !(PRERELEASES[Number(m[1])] ?? []).includes(`${m[3]}${m[4]}`)) return fail(GO_VERSION_RULE);
+  const shipped = PRERELEASES[minor] ?? [];
+  if (m[3] !== undefined && !shipped.includes(`${m[3]}${m[4]}`)) {
+    return fail(GO_VERSION_RULE, `is no release: 1.${minor}'s pre-releases are ${shipped.map((p) => `1.${minor}${p}`).join(', ') || 'none'}`);
+  }
   return ok(value);
 }
 
@@ -311,8 +346,7 @@ export function isGoVersionShape(value: string): boolean {
 }
 
 export const IMAGE_RULE =
-  'an image reference [registry/]path:tag or path@sha256:<64 hex> (or both), lowercase path, a tag other than "latest"; ' +
-  '${GO_VERSION} and ${ALPINE_VERSION} may stand in a tag';
+  'a pinned image reference, [registry/]path:tag and/or @sha256:<64 hex>, with a lowercase path and a tag other than "latest" (${GO_VERSION} and ${ALPINE_VERSION} may stand in a tag)';
 
 const IMAGE_REF =
   /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(@sha256:[0-9a-f]{64})?$/;
@@ -321,28 +355,44 @@ const IMAGE_REF =
 export function checkImageRef(raw: string): Checked<string> {
   const value = raw.trim();
   const sample = value.replaceAll('${GO_VERSION}', '1.26.8').replaceAll('${ALPINE_VERSION}', '3.24');
+  if (sample.includes('$')) return fail(IMAGE_RULE, 'has a "$" other than ${GO_VERSION} or ${ALPINE_VERSION}');
   const m = IMAGE_REF.exec(sample);
-  if (!m || (m[1] === undefined && m[2] === undefined) || m[1] === 'latest' || sample.includes('$')) return fail(IMAGE_RULE);
+  if (!m) return fail(IMAGE_RULE, referenceProblem(sample) ?? 'is not an image reference');
+  if (m[1] === undefined && m[2] === undefined) return fail(IMAGE_RULE, 'has neither a tag nor a digest');
+  if (m[1] === 'latest') return fail(IMAGE_RULE, 'is tagged "latest", which moves');
   return ok(value);
+}
+
+/** What makes text no image reference: a scheme, a capital in the path, a bad port, a bad character. */
+function referenceProblem(text: string): string | undefined {
+  if (/^[a-z]+:\/\//i.test(text)) return `starts with a scheme (${text.split('//')[0]}//): give the registry's host alone`;
+  const port = /^[^/]*:([0-9]+)\//.exec(text)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `has the port ${port}, over 65535`;
+  const slash = text.indexOf('/');
+  const host = slash > 0 && /[.:]|^localhost$/.test(text.slice(0, slash)) ? text.slice(0, slash + 1) : '';
+  const path = text.slice(host.length).split(/[:@]/)[0]!;
+  const upper = [...path].findIndex((c) => /[A-Z]/.test(c));
+  if (upper >= 0) return `has the capital ${JSON.stringify(path[upper])} in its path, which must be lowercase`;
+  const bad = badCharacter(text, /[A-Za-z0-9._:/@${}-]/);
+  return bad;
 }
 
 export const LABEL_KEY_RULE = 'a label key: lowercase letters, digits, "." and "-", starting and ending with a letter or digit';
 export const LABEL_VALUE_RULE = 'a label value: printable text without "$", "\\\\" or a line break';
 
 export function checkLabel(key: string, value: unknown): Checked<string> {
-  if (!/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/.test(key)) return fail(LABEL_KEY_RULE);
-  if (typeof value !== 'string' || !/^[^\p{Cc}$\\]*$/u.test(value)) return fail(LABEL_VALUE_RULE);
+  if (!/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/.test(key)) return fail(LABEL_KEY_RULE, badCharacter(key, /[a-z0-9.-]/) ?? 'starts or ends with "." or "-"');
+  if (typeof value !== 'string') return fail(LABEL_VALUE_RULE, 'is not text');
+  const bad = [...value].findIndex((c) => /[\p{Cc}$\\]/u.test(c));
+  if (bad >= 0) return fail(LABEL_VALUE_RULE, `has ${describeChar([...value][bad]!)} at position ${bad + 1}`);
   return ok(value);
 }
 
 export const ARGS_RULE =
-  'arguments as a POSIX shell splits them (blanks between words; single quotes, double quotes and backslashes as in sh), ' +
-  'closing every quote, with no unquoted $ or ` (not even in double quotes), glob (* ? [), operator (| & ; < > ( ) or a line break), ' +
-  'or # or ~ starting a word, and no control character in a word: the image starts the program without a shell, ' +
-  'so nothing would expand them; quote such characters';
+  'arguments as sh splits them, with nothing sh would expand (the image starts the program without a shell): quote such characters';
 
 /** At most this long: default arguments, not a script. */
-const MAX_ARGS = 4096;
+export const MAX_ARGS = 4096;
 
 /** What sh reads unquoted as more than a character: expansions, globs, operators, and a newline, which ends a command as ; does. */
 const SHELL_SPECIAL = new Set(['$', '`', '*', '?', '[', '|', '&', ';', '<', '>', '(', ')', '\n']);
@@ -354,46 +404,52 @@ const BLANK = new Set([' ', '\t']);
  * CMD cannot, is refused rather than passed on as something else.
  */
 export function splitArgs(raw: string): Checked<string[]> {
-  if (raw.length > MAX_ARGS) return fail(ARGS_RULE);
+  if (raw.length > MAX_ARGS) return fail(ARGS_RULE, overLimit(raw.length, MAX_ARGS));
   const words: string[] = [];
   let word: string | undefined;
   const add = (text: string) => (word = (word ?? '') + text);
+  const at = (i: number, what: string) => fail<string[]>(ARGS_RULE, `has ${what} at position ${i + 1}`);
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i]!;
     if (BLANK.has(c)) {
       if (word !== undefined) words.push(word);
       word = undefined;
     } else if (c === '\\') {
-      if (i + 1 >= raw.length) return fail(ARGS_RULE);
+      if (i + 1 >= raw.length) return at(i, 'a backslash that escapes nothing');
       // A backslash-newline is a line continuation: both go.
       if (raw[++i] !== '\n') add(raw[i]!);
     } else if (c === "'") {
       const close = raw.indexOf("'", i + 1);
-      if (close < 0) return fail(ARGS_RULE);
+      if (close < 0) return at(i, "a ' that is never closed");
       add(raw.slice(i + 1, close));
       i = close;
     } else if (c === '"') {
       const quoted = doubleQuoted(raw, i + 1);
-      if (!quoted) return fail(ARGS_RULE);
+      if (quoted.kind === 'unclosed') return at(i, 'a " that is never closed');
+      if (quoted.kind === 'expands') return at(quoted.at, `${describeChar(raw[quoted.at]!)}, which sh expands even in double quotes`);
       add(quoted.text);
       i = quoted.end;
-    } else if (SHELL_SPECIAL.has(c) || (word === undefined && (c === '#' || c === '~'))) {
-      return fail(ARGS_RULE);
+    } else if (SHELL_SPECIAL.has(c)) {
+      return at(i, `an unquoted ${describeChar(c)}`);
+    } else if (word === undefined && (c === '#' || c === '~')) {
+      return at(i, `${describeChar(c)} starting a word`);
     } else {
       add(c);
     }
   }
   if (word !== undefined) words.push(word);
-  return words.some((w) => /\p{Cc}/u.test(w)) ? fail(ARGS_RULE) : ok(words);
+  const control = words.find((w) => /\p{Cc}/u.test(w));
+  if (control !== undefined) return fail(ARGS_RULE, `has ${describeChar([...control].find((c) => /\p{Cc}/u.test(c))!)} in a word`);
+  return ok(words);
 }
 
-/** A double-quoted string from `start` (after its quote): its text and where it ends; undefined when unclosed or expanding. */
-function doubleQuoted(raw: string, start: number): { text: string; end: number } | undefined {
+/** A double-quoted string from `start` (after its quote): its text and where it ends; or why it is refused. */
+function doubleQuoted(raw: string, start: number): { kind: 'ok'; text: string; end: number } | { kind: 'unclosed' } | { kind: 'expands'; at: number } {
   let text = '';
   for (let i = start; i < raw.length; i++) {
     const c = raw[i]!;
-    if (c === '"') return { text, end: i };
-    if (c === '$' || c === '`') return undefined;
+    if (c === '"') return { kind: 'ok', text, end: i };
+    if (c === '$' || c === '`') return { kind: 'expands', at: i };
     // Inside double quotes a backslash escapes only $ ` " \ and a newline (a line continuation).
     if (c === '\\' && i + 1 < raw.length && '$`"\\\n'.includes(raw[i + 1]!)) {
       if (raw[++i] !== '\n') text += raw[i];
@@ -401,7 +457,7 @@ function doubleQuoted(raw: string, start: number): { text: string; end: number }
       text += c;
     }
   }
-  return undefined;
+  return { kind: 'unclosed' };
 }
 
 /** The arguments in their one written form: each word quoted only when it needs it. */
@@ -417,26 +473,57 @@ export function shellQuote(word: string): string {
   return PLAIN_WORD.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-export const REPOSITORY_RULE = 'an image repository without tag or digest: [registry[:port]/]path, lowercase path, e.g. registry.example.com/team';
+export const REPOSITORY_RULE = 'a registry and path with no tag: [host[:port]/]path, with a lowercase path, e.g. registry.example.com/team';
+
+/**
+ * The repository grammar (distribution's reference grammar, without tag or digest) as a POSIX
+ * extended regular expression, which JavaScript and bash's [[ =~ ]] read alike: build.sh checks
+ * REGISTRY with this same text. Group 4 is the port.
+ */
+export const REPOSITORY_ERE = '^(([a-zA-Z0-9.-]+)(:([0-9]+))?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$';
+const REPOSITORY = new RegExp(REPOSITORY_ERE);
 
 /** Where images are pushed and pulled from: a registry and path, with no tag or digest of its own. */
 export function checkRepository(raw: string): Checked<string> {
   const value = raw.trim().replace(/\/+$/, '');
-  const m = IMAGE_REF.exec(value);
-  if (!m || m[1] !== undefined || m[2] !== undefined || value === '') return fail(REPOSITORY_RULE);
+  if (value === '') return fail(REPOSITORY_RULE, 'is empty');
+  const m = REPOSITORY.exec(value);
+  if (!m) {
+    const tagged = /^([^/]*\/)?[^:@]*[:@]/.exec(value) && !/^[a-z]+:\/\//i.test(value) && !/^[^/]*:[0-9]+\//.test(value);
+    return fail(REPOSITORY_RULE, tagged ? 'has a tag or digest, which build.sh adds itself' : (referenceProblem(value) ?? 'is not a registry and path'));
+  }
+  const port = m[4];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return fail(REPOSITORY_RULE, `has the port ${port}, ${Number(port) < 1 ? 'which is no port' : 'over 65535'}`);
   return ok(value);
 }
 
 export const NAMESPACE_RULE = 'a Kubernetes namespace: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit';
 
 export function checkNamespace(raw: string): Checked<string> {
-  return /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(raw) ? ok(raw) : fail(NAMESPACE_RULE);
+  if (/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(raw)) return ok(raw);
+  if (raw === '') return fail(NAMESPACE_RULE, 'is empty');
+  if (raw.length > 63) return fail(NAMESPACE_RULE, overLimit(raw.length, 63));
+  const upper = [...raw].findIndex((c) => /[A-Z]/.test(c));
+  if (upper >= 0) return fail(NAMESPACE_RULE, `has the capital ${JSON.stringify(raw[upper])} at position ${upper + 1}`);
+  return fail(NAMESPACE_RULE, badCharacter(raw, /[a-z0-9-]/) ?? `${raw.startsWith('-') ? 'starts' : 'ends'} with "-"`);
 }
 
-export const QUANTITY_RULE = 'a Kubernetes quantity: a number with an optional unit (m, k, M, G, Ki, Mi, Gi), e.g. 100m, 64Mi';
+export const QUANTITY_RULE = 'a Kubernetes quantity greater than zero: a number with an optional unit (m, k, M, G, T, Ki, Mi, Gi, Ti), e.g. 100m, 64Mi';
+
+const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+const UNITS: Readonly<Record<string, number>> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 
 export function checkQuantity(raw: string): Checked<string> {
-  return /^(?:[0-9]+(?:\.[0-9]+)?)(?:m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.test(raw) && !/^0+(?:\.0+)?[a-zA-Z]*$/.test(raw) ? ok(raw) : fail(QUANTITY_RULE);
+  const m = QUANTITY.exec(raw);
+  if (!m) return fail(QUANTITY_RULE, raw === '' ? 'is empty' : 'is not a number with a unit');
+  return Number(m[1]) === 0 ? fail(QUANTITY_RULE, 'is zero') : ok(raw);
+}
+
+/** A checked quantity's value in its base unit (bytes, cores): 0.5Gi is 536870912, 256Mi is 268435456. */
+export function quantityValue(quantity: string): number {
+  const m = QUANTITY.exec(quantity);
+  if (!m) throw new Error(`internal: ${JSON.stringify(quantity)} is not a checked quantity`);
+  return Number(m[1]) * UNITS[m[2] ?? '']!;
 }
 
 const K8S_LABEL_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
@@ -462,7 +549,7 @@ export function kubernetesName(name: string): string {
 
 export const CA_BUNDLE_RULE =
   'a PEM bundle of CA certificates: -----BEGIN CERTIFICATE----- blocks and nothing else, at most 100 kB (certificates are public; a key never goes into a build)';
-export const CA_KEY_RULE = 'CA certificates alone: it holds a private key, which never goes into a build (give the certificates, not the key)';
+export const CA_KEY_RULE = 'CA certificates alone: a private key never goes into a build (give the certificates, not the key)';
 
 /** Build arguments are bounded (Linux takes 128 KiB for one argument); a company's CAs are a few kB. */
 export const CA_BUNDLE_MAX_BYTES = 100_000;
@@ -474,16 +561,20 @@ export const CA_BUNDLE_MAX_BYTES = 100_000;
  */
 export function checkCaBundle(raw: string): Checked<string> {
   const text = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) return fail(CA_KEY_RULE);
-  if (Buffer.byteLength(text) > CA_BUNDLE_MAX_BYTES) return fail(CA_BUNDLE_RULE);
+  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) return fail(CA_KEY_RULE, 'holds a private key');
+  const bytes = Buffer.byteLength(text);
+  if (bytes > CA_BUNDLE_MAX_BYTES) return fail(CA_BUNDLE_RULE, overLimit(bytes, CA_BUNDLE_MAX_BYTES, 'bytes'));
   const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----\n[A-Za-z0-9+/=\n]+?-----END \1-----/g)];
   const begins = text.match(/-----BEGIN /g)?.length ?? 0;
-  if (blocks.length === 0 || begins !== blocks.length || blocks.some((b) => b[1] !== 'CERTIFICATE')) return fail(CA_BUNDLE_RULE);
-  for (const block of blocks) {
+  if (begins === 0) return fail(CA_BUNDLE_RULE, 'holds no PEM block');
+  const other = blocks.find((b) => b[1] !== 'CERTIFICATE');
+  if (other) return fail(CA_BUNDLE_RULE, `holds a ${other[1]} block`);
+  if (begins !== blocks.length) return fail(CA_BUNDLE_RULE, `holds a block that does not end, or holds more than base64 (block ${blocks.length + 1})`);
+  for (const [i, block] of blocks.entries()) {
     try {
       new X509Certificate(block[0]);
     } catch {
-      return fail(CA_BUNDLE_RULE);
+      return fail(CA_BUNDLE_RULE, `holds a certificate that does not parse (block ${i + 1})`);
     }
   }
   return ok(`${text.trimEnd()}\n`);

@@ -2,7 +2,7 @@
 // the disk before the first byte is written, so bad input can never half-write a project.
 import { existsSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../answers.js';
+import { UsageError } from '../errors.js';
 import { contained } from './contain.js';
 
 /** Linux's limits: NAME_MAX for one path element, PATH_MAX for a whole path. */

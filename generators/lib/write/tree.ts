@@ -11,7 +11,7 @@
 import { accessSync, chmodSync, chownSync, closeSync, constants, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { UsageError } from '../answers.js';
+import { UsageError } from '../errors.js';
 import { contained, reason } from './contain.js';
 
 export interface TreeFile {
