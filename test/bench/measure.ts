@@ -1,8 +1,8 @@
 // The benchmark's measurements, shared by `npm run bench` (test/bench/benchmark.ts: every
 // measurement RUNS times on its full input, written to docs/benchmarks.md) and by its smoke round
-// in the test run (test/engine/benchmark.test.ts: each once, on its smallest input, on the engines
+// in the test run (test/bench/smoke.test.ts: each once, on its smallest input, on the engines
 // and the cluster the suites already started). See docs/benchmarks.md for what each one means.
-import { cpSync, readFileSync, rmSync, writeFileSync, chmodSync, chownSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Builder } from '../support/engines/builder.js';
@@ -21,7 +21,7 @@ export interface BenchOptions {
   runs: number;
   /** Runs of each generator command. */
   generatorRuns: number;
-  /** The smallest inputs: no third-party modules in the service; the CI-cache rebuild on it rather than a corpus module. */
+  /** The smoke round's inputs: the CI-cache rebuild on the generated project rather than a corpus module. */
   smoke: boolean;
   /** A scratch folder, removed by the caller. */
   root: string;
@@ -87,12 +87,29 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T
 
 const BIN = path.join(PACKAGE_ROOT, 'dist/generator-dockergo.js');
 
-/** The benchmark's service in root/folder, generated with `base` and `extra` flags; with its third-party dependencies when `deps`. */
-export async function generatedService(o: BenchOptions, folder: string, base: 'alpine' | 'scratch', { deps = false, extra = [] as string[] } = {}): Promise<string> {
+/** The smoke round's program: the least a Go build compiles (the runtime and a few packages), so a cold build is short. */
+const SMALLEST_MAIN = 'package main\n\n// A program that does nothing: the smoke round\'s smallest input.\nfunc main() {}\n';
+
+/**
+ * The benchmark's service in root/folder, generated with `base` and `extra` flags; with its
+ * third-party dependencies when `deps`, or (`smallest`) its program replaced by one that does nothing.
+ */
+export async function generatedService(
+  o: BenchOptions,
+  folder: string,
+  base: 'alpine' | 'scratch',
+  { deps = false, smallest = false, extra = [] as string[] }: { deps?: boolean; smallest?: boolean; extra?: string[] } = {},
+): Promise<string> {
   const dir = path.join(o.root, folder);
   await execa(process.execPath, [BIN, '--yes', '--skip-install', '--module', `example.com/bench/${NAME}`, '--go-version', GO_VERSION, '--base', base, ...extra, dir]);
   if (deps) writeFileSync(path.join(dir, 'deps.go'), DEPS_GO);
+  if (smallest) {
+    writeFileSync(path.join(dir, 'main.go'), SMALLEST_MAIN);
+    rmSync(path.join(dir, 'main_test.go'));
+  }
   await execa('go', ['mod', 'tidy'], { cwd: dir });
+  // With no dependency, tidy writes no go.sum; the classic Dockerfile copies one all the same.
+  if (!existsSync(path.join(dir, 'go.sum'))) writeFileSync(path.join(dir, 'go.sum'), '');
   return dir;
 }
 
@@ -250,7 +267,7 @@ export async function ciCache(o: BenchOptions, e: Engines, log = console.log): P
   let dir: string;
   let module: string;
   if (o.smoke) {
-    dir = await generatedService(o, 'cached', 'alpine');
+    dir = await generatedService(o, 'cached', 'alpine', { smallest: true });
     module = `the generated service (example.com/bench/${NAME})`;
   } else {
     dir = await checkoutModule(m.module, m.version, 'oauth2-proxy');

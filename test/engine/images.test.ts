@@ -7,6 +7,7 @@ import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { buildahBuilder, type Builder, type Container } from '../support/engines/builder.js';
+import { containersEnv } from '../support/engines/containers.js';
 import { readElf } from '../support/elf.js';
 import { greeterModule, shopModule } from '../support/modules.js';
 import { cleanup, generate, PACKAGE_ROOT, read, tempDir } from '../support/project.js';
@@ -345,8 +346,8 @@ describe('images', function () {
       await git('tag', 'v2.3.4');
       const revision = (await git('rev-parse', 'HEAD')).stdout.trim();
       made.push('labelled:v2.3.4');
-      const engine = images.name.startsWith('buildah') ? 'buildah' : 'docker';
-      const env = { DOCKER: engine, BUILDAH_ISOLATION: 'chroot', STORAGE_DRIVER: process.env['STORAGE_DRIVER'] ?? 'overlay', VERSION: '' };
+      // buildah on the run's own storage, where the stand-in bases are.
+      const env = { DOCKER: 'buildah', ...(await containersEnv()), VERSION: '' };
       await execa('./build.sh', ['build'], { cwd: dir, env });
       const labels = (await images.inspect('labelled:v2.3.4')).labels;
       assert.equal(labels['org.opencontainers.image.version'], 'v2.3.4');

@@ -22,7 +22,8 @@ export function packedPackage(): Promise<Packed> {
   packed ??= (async () => {
     const prefix = lastingTempDir('dockergo-prefix-');
     chmodSync(prefix, 0o755);
-    const pack = await execa('npm', ['pack', '--silent', '--pack-destination', prefix], { cwd: PACKAGE_ROOT });
+    // npm test has just built it: no prepack build, which would rewrite files another run of the suites reads.
+    const pack = await execa('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', prefix], { cwd: PACKAGE_ROOT });
     const tarball = path.join(prefix, pack.stdout.trim().split('\n').at(-1)!);
     await execa('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--omit=dev', tarball, 'yo@7'], { cwd: prefix });
     return { prefix, bin: path.join(prefix, 'node_modules/.bin/generator-dockergo'), tarball };

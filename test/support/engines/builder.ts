@@ -192,7 +192,8 @@ class Buildah implements Builder {
     try {
       return await use({
         run(command, options = {}) {
-          return execa('buildah', ['run', '--isolation', 'chroot', ...runFlags(options), id, '--', ...command], { env, reject: false, all: true });
+          // The host's network, as chroot isolation gives it anyway: with no --network, buildah readies CNI in /etc/cni/net.d.
+          return execa('buildah', ['run', '--isolation', 'chroot', '--network', 'host', ...runFlags(options), id, '--', ...command], { env, reject: false, all: true });
         },
         async rootfs() {
           return (await execa('buildah', ['mount', id], { env })).stdout.trim();

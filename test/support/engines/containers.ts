@@ -5,7 +5,7 @@
 // on a bridge and in a config folder of the run's own). Nothing already in the machine's storage
 // changes a result, and nothing the tests build stays behind: stopContainers() removes every
 // container, unmounts what the storage mounted, and removes the folder.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -21,7 +21,11 @@ interface Storage {
   root: string;
   env: Record<string, string>;
   network: NetworkMark;
+  /** Machine folders buildah writes whatever its storage (the blob-info cache): removed after, when absent before. */
+  absent: string[];
 }
+
+const MACHINE_FOLDERS = ['/var/lib/containers'];
 
 let storage: Storage | undefined;
 let marking: Promise<NetworkMark> | undefined;
@@ -90,7 +94,7 @@ export async function containersEnv(): Promise<Record<string, string>> {
     STORAGE_DRIVER: driver,
     BUILDAH_ISOLATION: 'chroot',
   };
-  storage = { root, env, network };
+  storage = { root, env, network, absent: MACHINE_FOLDERS.filter((dir) => !existsSync(dir)) };
   return env;
 }
 
@@ -102,7 +106,7 @@ export async function buildahCacheDir(): Promise<string> {
 /** Removes every container of the run's storage, what it mounted, podman's network, and the folder. */
 export async function stopContainers(): Promise<void> {
   if (!storage) return;
-  const { root, env, network } = storage;
+  const { root, env, network, absent } = storage;
   storage = undefined;
   marking = undefined;
   const quiet = { env, reject: false, timeout: 120_000 } as const;
@@ -111,4 +115,5 @@ export async function stopContainers(): Promise<void> {
   await unmountBelow(root);
   await network.restore(new RegExp(`CNI-|${BRIDGE}|${SUBNET.replace(/[./]/g, '\\$&')}`));
   rmSync(root, { recursive: true, force: true });
+  for (const dir of absent) rmSync(dir, { recursive: true, force: true });
 }

@@ -6,7 +6,7 @@
 //   oldest: Debian's docker.io 20.10: the classic image store and an old built-in BuildKit.
 // Only one runs at a time: both want the docker0 bridge. Stopping one removes what it added to the
 // host's network (docker0, its iptables chains and rules, FORWARD's policy, ip_forward).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { markNetwork } from './netfilter.js';
@@ -14,6 +14,14 @@ import { startDaemon, type Daemon } from './process.js';
 import { tools } from './tools.js';
 
 export type EngineKind = 'today' | 'oldest';
+
+const RUN_DOCKER = '/run/docker';
+
+/** Removes a folder tree that holds only folders (none of them a mount); anything else stays. */
+function rmEmptyFolders(dir: string): void {
+  const empty = (d: string): boolean => readdirSync(d, { withFileTypes: true }).every((e) => e.isDirectory() && empty(path.join(d, e.name)));
+  if (existsSync(dir) && empty(dir)) rmSync(dir, { recursive: true });
+}
 
 export interface Dockerd extends Daemon {
   readonly kind: EngineKind;
@@ -37,6 +45,13 @@ export async function startDockerd(kind: EngineKind, options: { dir: string; mir
   const docker = (args: string[]) => execa('docker', args, { env: { DOCKER_HOST: host }, reject: false, timeout: 10_000 });
   const network = await markNetwork();
   const owned = /DOCKER|docker0/;
+  // dockerd makes /run/docker/plugins whatever its exec root: removed after, when this run made it.
+  const plugins = existsSync(RUN_DOCKER) ? undefined : RUN_DOCKER;
+  const leave = async () => {
+    await network.restore(owned);
+    if (plugins) rmEmptyFolders(plugins);
+    rmSync(exec, { recursive: true, force: true });
+  };
   const daemon = await startDaemon(`dockerd (${kind})`, file, [
     '--data-root', data,
     '--exec-root', exec,
@@ -50,8 +65,7 @@ export async function startDockerd(kind: EngineKind, options: { dir: string; mir
     ready: async () => (await docker(['version'])).exitCode === 0,
     ms: 120_000,
   }).catch(async (error: unknown) => {
-    await network.restore(owned);
-    rmSync(exec, { recursive: true, force: true });
+    await leave();
     throw error;
   });
   const info = JSON.parse((await docker(['info', '--format', '{{json .}}'])).stdout) as { ServerVersion: string; DriverStatus?: string[][]; Driver?: string };
@@ -60,8 +74,7 @@ export async function startDockerd(kind: EngineKind, options: { dir: string; mir
     ...daemon,
     async stop() {
       await daemon.stop();
-      await network.restore(owned);
-      rmSync(exec, { recursive: true, force: true });
+      await leave();
     },
     kind,
     version: info.ServerVersion,

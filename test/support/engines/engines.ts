@@ -151,7 +151,8 @@ async function start(): Promise<Engines> {
       ...extra,
     });
 
-    const pushed = new Set<string>();
+    // Each stand-in is pushed once, however many callers ask for it at the same time.
+    const pushed = new Map<string, Promise<void>>();
     let builders = 0;
     const newBuilder = async () => {
       const name = `dockergo-fresh-${++builders}`;
@@ -188,10 +189,8 @@ async function start(): Promise<Engines> {
       async prepareBases(refs) {
         const report: string[] = [];
         for (const ref of [...new Set(refs.map((r) => qualify(r.replace(/@sha256:[0-9a-f]{64}$/, ''))))]) {
-          if (!pushed.has(ref)) {
-            await pushStandin(ref, mirror.host);
-            pushed.add(ref);
-          }
+          if (!pushed.has(ref)) pushed.set(ref, pushStandin(ref, mirror.host));
+          await pushed.get(ref);
           // dockerd mirrors docker.io only: an image from another registry is pulled from the
           // mirror and tagged under its own name, which the docker driver uses before pulling.
           const { host, path: repo } = splitRef(ref);

@@ -1,10 +1,10 @@
 // What a daemon the tests start adds to the host's network, and its removal when it stops: rules
-// and chains in iptables and ip6tables, a built-in chain's policy, network links, and IP
-// forwarding. Docker Engine (docker0, the DOCKER* chains, FORWARD's policy, ip_forward), podman's
+// and chains in iptables and ip6tables, a built-in chain's policy, network links, IP forwarding,
+// and the netns and CNI cache folders. Docker Engine (docker0, the DOCKER* chains, FORWARD's policy, ip_forward), podman's
 // CNI network (cni-podman0, the CNI-* chains) and the test cluster (KUBE-*, CNI-HOSTPORT-*) leave
 // them behind when they stop. Only what appeared while the daemon ran and carries its own names
 // (the `owned` pattern) is removed: a rule or link anyone else added stays.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 
 const BUILTIN = new Set(['INPUT', 'OUTPUT', 'FORWARD', 'PREROUTING', 'POSTROUTING']);
@@ -45,6 +45,16 @@ async function links(): Promise<Set<string>> {
   return new Set(String(out.stdout).split('\n').map((l) => /^\d+: ([^:@]+)/.exec(l)?.[1]).filter((n): n is string => n !== undefined));
 }
 
+/**
+ * Host folders a container network makes and leaves: the netns folder (podman bind-mounts it onto
+ * itself), and libcni's result cache (not configurable). Removed after, when the mark did not find them.
+ */
+const NETWORK_FOLDERS = ['/run/netns', '/var/lib/cni'];
+
+function mountedAt(dir: string): boolean {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === dir);
+}
+
 export interface NetworkMark {
   /** Removes what appeared since the mark and matches `owned`, and puts back policies and forwarding. */
   restore(owned: RegExp): Promise<void>;
@@ -54,6 +64,7 @@ export interface NetworkMark {
 export async function markNetwork(): Promise<NetworkMark> {
   const before = { iptables: await save('iptables'), ip6tables: await save('ip6tables'), links: await links() };
   const forwarding = FORWARDING.filter(existsSync).map((file) => [file, readFileSync(file, 'utf8')] as const);
+  const absentFolders = NETWORK_FOLDERS.filter((dir) => !existsSync(dir));
   return {
     async restore(owned) {
       for (const bin of ['iptables', 'ip6tables'] as const) {
@@ -77,6 +88,13 @@ export async function markNetwork(): Promise<NetworkMark> {
         if (!before.links.has(link) && owned.test(link)) await execa('ip', ['link', 'delete', link], { reject: false });
       }
       for (const [file, value] of forwarding) if (readFileSync(file, 'utf8') !== value) writeFileSync(file, value);
+      for (const dir of absentFolders) {
+        if (!existsSync(dir)) continue;
+        // A network namespace still in use keeps its folder: only an empty one goes.
+        if (dir === '/run/netns' && readdirSync(dir).length > 0) continue;
+        if (mountedAt(dir)) await execa('umount', ['-l', dir], { reject: false });
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }
