@@ -75,10 +75,16 @@ describe('compose.yaml', function () {
     const orders = model.services['orders']!;
     assert.equal(orders['build'].target, 'runtime');
     assert.deepEqual(orders['ports'], [{ mode: 'ingress', host_ip: '127.0.0.1', target: 7070, published: '7070', protocol: 'tcp' }]);
-    // GO_VERSION reaches the build only when set: the Dockerfile's default applies otherwise.
-    assert.equal(orders['build'].args, undefined);
-    const pinned = await composeConfig(dir, { GO_VERSION: '1.27.4', BIND: '0.0.0.0' });
-    assert.deepEqual(pinned.services['orders']!['build'].args, { GO_VERSION: '1.27.4' });
+    // GO_VERSION and Go's variables reach the build only when set: the Dockerfile's defaults apply otherwise. The CA
+    // is empty (the Dockerfile's own default) unless CA_CERTS_PEM holds one; the netrc secret is an empty file unless
+    // NETRC_FILE names one (the new-user pass, item 23).
+    assert.deepEqual(orders['build'].args, { CA_CERTS: '' });
+    assert.deepEqual(orders['build'].secrets, [{ source: 'netrc' }]);
+    assert.equal((model as Record<string, any>)['secrets'].netrc.file, '/dev/null');
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+    const pinned = await composeConfig(dir, { GO_VERSION: '1.27.4', BIND: '0.0.0.0', GOPROXY: 'https://goproxy.corp.example', CA_CERTS_PEM: pem, NETRC_FILE: '/etc/hostname' });
+    assert.deepEqual(pinned.services['orders']!['build'].args, { GO_VERSION: '1.27.4', GOPROXY: 'https://goproxy.corp.example', CA_CERTS: pem });
+    assert.equal((pinned as Record<string, any>)['secrets'].netrc.file, '/etc/hostname');
     assert.equal(pinned.services['orders']!['ports'][0].host_ip, '0.0.0.0');
     cleanup(dir);
   });
@@ -180,14 +186,17 @@ describe('the GitHub workflow (--ci github)', function () {
     const runs = (job: string): string[] => steps(job).flatMap((s) => (s.run ? [s.run] : []));
 
     it('go vet and go test on the Go of go.mod, with the module cache cached', () => {
-      assert.deepEqual(runs('go'), ['go vet ./...', 'go test ./...']);
+      const netrc = `umask 077 && printf '%s\\n' "$NETRC" > "$RUNNER_TEMP/netrc"`;
+      assert.deepEqual(runs('go'), [netrc, 'go vet ./...', 'go test ./...']);
+      for (const step of steps('go').filter((s) => s.run?.startsWith('go '))) assert.equal(step.env?.['NETRC'], '${{ runner.temp }}/netrc');
       const setup = steps('go').find((s) => s.uses?.startsWith('actions/setup-go@'))!;
       assert.equal(setup.with?.['go-version-file'], 'go.mod');
       assert.match(setup.with?.['cache-dependency-path'] ?? '', /go\.sum/);
     });
 
     it('./build.sh test and build on every push; both platforms on pull requests', () => {
-      assert.deepEqual(runs('image'), ['echo "version=$(./build.sh go-version)" >> "$GITHUB_OUTPUT"', './build.sh test', './build.sh build', './build.sh size']);
+      const netrc = `umask 077 && printf '%s\\n' "$NETRC" > "$RUNNER_TEMP/netrc"`;
+      assert.deepEqual(runs('image'), ['echo "version=$(./build.sh go-version)" >> "$GITHUB_OUTPUT"', netrc, './build.sh test', './build.sh build', './build.sh size']);
       assert.equal(workflow.jobs['multiarch']!.if, "github.event_name == 'pull_request'");
       const build = steps('multiarch').find((s) => s.run === './build.sh build')!;
       assert.equal(build.env?.['PLATFORMS'], 'linux/amd64,linux/arm64');

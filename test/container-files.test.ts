@@ -1,10 +1,11 @@
 // The Dockerfile, build.sh and Makefile each variant gets: linted, checked against our rules,
 // and build.sh driven against a fake engine that records what it is asked to do.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { execa } from 'execa';
+import { checkRepository, REPOSITORY_RULE } from '../generators/lib/validate.js';
 import { makeCa } from './support/company-network.js';
 import { checkDockerfile } from './support/dockerfile-rules.js';
 import { cleanup, generate, read, tempDir } from './support/project.js';
@@ -270,5 +271,94 @@ describe('the Makefile', () => {
     for (const sub of ['build', 'test', 'run', 'push']) assert.match(dry.stdout, new RegExp(`\\./build\\.sh ${sub}`));
     assert.match(dry.stdout, /rm -rf bin/);
     cleanup(dir);
+  });
+});
+
+describe("build.sh's own input checks: one line, before any engine runs (the new-user pass, items 5 to 8)", () => {
+  let dir = '';
+  let fakes = '';
+  let caFile = '';
+  /** A PATH of the tools build.sh reads with, and nothing else: no engine, no kubectl, no openssl. */
+  let bare = '';
+  before(async () => {
+    ({ dir } = await generate({ module: 'example.com/acme/web', deploy: 'kubernetes' }));
+    fakes = tempDir('fake-engine-');
+    fakeEngine(fakes, 'docker');
+    ({ caFile } = await makeCa(path.join(fakes, 'ca'), 'dockergo test CA'));
+    bare = path.join(fakes, 'bare');
+    mkdirSync(bare);
+    for (const tool of ['bash', 'env', 'dirname', 'basename', 'mktemp', 'rm', 'git', 'awk', 'sed', 'grep', 'cat', 'wc', 'tr', 'od', 'base64', 'head', 'tail', 'cut', 'id']) {
+      const found = (await execa('sh', ['-c', `command -v ${tool}`])).stdout.trim();
+      symlinkSync(found, path.join(bare, tool));
+    }
+  });
+  after(() => [dir, fakes].forEach(cleanup));
+
+  const buildSh = async (args: string[], env: Record<string, string>, PATH = `${fakes}:${process.env['PATH']}`) => {
+    const result = await execa('./build.sh', args, { cwd: dir, reject: false, env: { PATH, VERSION: 'v1.2.3', HOME: fakes, ...env } });
+    const lines = result.stderr.split('\n').filter((l) => !/^build\.sh: Go \S+, from /.test(l));
+    return { exitCode: result.exitCode, line: lines.join('\n'), lines };
+  };
+  const refusedIn = (r: { exitCode?: number; lines: string[]; line: string }, status: number, message: RegExp) => {
+    assert.equal(r.exitCode, status, r.line);
+    assert.equal(r.lines.length, 1, r.line);
+    assert.match(r.line, message);
+  };
+
+  it('5. REGISTRY: the generator\'s own rule (checkRepository), value for value', async () => {
+    const values = [
+      'registry.example.com/team', 'localhost:5000/a/b', 'team', 'https://reg.example.com/x', 'reg.example.com/Team', 'reg.example.com:99999/x',
+      'reg.example.com:0/x', 'reg.example.com/x:v1', 'reg.example.com/x@sha256:abc', 'reg example.com/x', 'reg.example.com//x', 'reg.example.com/x_-y',
+    ];
+    for (const value of values) {
+      const verdict = checkRepository(value);
+      const result = await buildSh(['push'], { REGISTRY: value });
+      if (verdict.ok) assert.equal(result.exitCode, 0, `${value}: ${result.line}`);
+      else refusedIn(result, 2, new RegExp(`^build\\.sh: REGISTRY="${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" .*: must be ${REPOSITORY_RULE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    }
+    refusedIn(await buildSh(['push'], { REGISTRY: 'https://reg.example.com/x' }), 2, /starts with a scheme \(https:\/\/\)/);
+    refusedIn(await buildSh(['push'], { REGISTRY: 'reg.example.com:99999/x' }), 2, /has the port 99999, over 65535/);
+    refusedIn(await buildSh(['push'], { REGISTRY: 'reg.example.com/Team' }), 2, /has the capital T in its path/);
+    refusedIn(await buildSh(['push'], {}), 2, /^build\.sh: set REGISTRY, where the image is pushed, e\.g\. REGISTRY=registry\.example\.com\/team \.\/build\.sh push$/);
+  });
+
+  it('6. CACHE_DIR: a comma, a leading dash or a file is one line, and nothing runs', async () => {
+    writeFileSync(path.join(fakes, 'a-file'), '');
+    const cases: [string, RegExp][] = [
+      [path.join(fakes, 'cd,x=1'), /has a comma, a double quote or a control character, which the --cache-to option cannot carry/],
+      [path.join(fakes, 'cd"x'), /has a comma, a double quote or a control character/],
+      ['-rf', /^build\.sh: CACHE_DIR=-rf starts with "-", which a command reads as an option: write \.\/-rf$/],
+      [path.join(fakes, 'a-file'), /is a file: give a folder \(made when missing\)$/],
+    ];
+    for (const [value, message] of cases) {
+      writeFileSync(path.join(fakes, 'docker.log'), '');
+      refusedIn(await buildSh(['build'], { CACHE_DIR: value }), 2, message);
+      assert.equal(readFileSync(path.join(fakes, 'docker.log'), 'utf8').replace('buildx version\n', ''), '', value);
+      assert.ok(!existsSync(path.join(dir, '-rf')));
+    }
+  });
+
+  it('7. a missing engine or tool is one line naming it and what to set, not a bash error', async () => {
+    refusedIn(await buildSh(['build'], {}, bare), 127, /^build\.sh: docker: not found on PATH: install Docker Engine \(https:\/\/docs\.docker\.com\/engine\/install\/\) or podman \(or set DOCKER\)$/);
+    refusedIn(await buildSh(['build'], { CACHE_DIR: path.join(fakes, 'cache') }, bare), 127, /^build\.sh: docker: not found on PATH/);
+    refusedIn(await buildSh(['run'], { DOCKER: 'podman' }, bare), 127, /^build\.sh: DOCKER=podman: no such program on PATH: install/);
+    refusedIn(await buildSh(['manifests'], { KUBECTL: 'nope' }, bare), 127, /^build\.sh: KUBECTL=nope: no such program on PATH: install kubectl/);
+    refusedIn(await buildSh(['deploy'], { REGISTRY: 'registry.example.com/team' }, `${fakes}:${bare}`), 127, /^build\.sh: kubectl: not found on PATH: install kubectl .*\(or set KUBECTL\)$/);
+  });
+
+  it('8. CA_CERTS: every certificate must parse, with openssl and without it', async () => {
+    const pem = readFileSync(caFile, 'utf8');
+    const fake = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n';
+    const bundle = path.join(fakes, 'bundle.pem');
+    // openssl is on the fake PATH's tail (the system's); `bare` plus the fake engine has none.
+    const noOpenssl = `${fakes}:${bare}`;
+    for (const PATH of [`${fakes}:${process.env['PATH']}`, noOpenssl]) {
+      writeFileSync(bundle, pem + fake);
+      refusedIn(await buildSh(['build'], { CA_CERTS: bundle }, PATH), 2, /^build\.sh: CA_CERTS=\S+bundle\.pem: certificate 2 does not parse: give the CA certificates in PEM/);
+      writeFileSync(bundle, pem.replace(/\n[A-Za-z0-9+/]{10}/, '\n!!!!!!!!!!'));
+      refusedIn(await buildSh(['build'], { CA_CERTS: bundle }, PATH), 2, /certificate 1 does not parse/);
+      writeFileSync(bundle, pem);
+      assert.equal((await buildSh(['build'], { CA_CERTS: bundle }, PATH)).exitCode, 0, PATH);
+    }
   });
 });

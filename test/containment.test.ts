@@ -290,7 +290,7 @@ describe('containment: one writer, never outside the project, never half-written
   it('9. pre-release Go versions are checked against the releases: --go-version 1.22rc9 and 1.22beta1 are refused', async () => {
     const parent = tempDir('contain-');
     for (const version of ['1.22rc9', '1.22beta1']) {
-      await expectRefused(bin, parent, ['--yes', '--module', 'example.com/a/p', '--go-version', version, 'p'], new RegExp(`--go-version: "${version}" is not valid: must be a Go release that exists`));
+      await expectRefused(bin, parent, ['--yes', '--module', 'example.com/a/p', '--go-version', version, 'p'], new RegExp(`--go-version: "${version}" is no release: 1\\.\\d+'s pre-releases are .*: must be a Go release`));
     }
     const ok = await run(parent, ['--yes', '--skip-install', '--module', 'example.com/a/p', '--go-version', '1.27rc1', 'p']);
     assert.equal(ok.exitCode, 0, ok.all);
@@ -322,7 +322,7 @@ describe('containment: one writer, never outside the project, never half-written
   it('11. an image engine\'s control files are refused as config files', async () => {
     const parent = tempDir('contain-');
     for (const file of ['Dockerfile.dockerignore', '.containerignore', 'Containerfile', 'Dockerfile.containerignore', 'Dockerfile.dev', 'conf/x.dockerignore']) {
-      await expectRefused(bin, parent, ['--yes', '--module', 'example.com/a/p', '--config', file, 'p'], /--config: ".*" is not valid: must be .*a file an image engine reads as its own/);
+      await expectRefused(bin, parent, ['--yes', '--module', 'example.com/a/p', '--config', file, 'p'], /--config: ".*" is a file an image engine reads as its own/);
     }
     cleanup(parent);
   });

@@ -8,7 +8,7 @@ import helpers from 'yeoman-test';
 import { checkDockerfile } from './support/dockerfile-rules.js';
 import { packedPackage } from './support/packed.js';
 import { greeterModule, goSources, SERVICE_MAIN, shopModule, writeModule } from './support/modules.js';
-import { listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
+import { cleanup, listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
 
 const DOCKER_GENERATOR = path.join(PACKAGE_ROOT, 'generators/docker/index.js');
 
@@ -33,6 +33,7 @@ describe('dockergo:docker', function () {
   before(async () => {
     greeter = await greeterModule();
   });
+  after(() => cleanup(greeter));
 
   describe('on a module with its main package at the root', () => {
     let sourcesBefore: Record<string, string> = {};

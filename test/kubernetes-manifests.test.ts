@@ -140,7 +140,8 @@ describe('--deploy kubernetes: the manifests', function () {
     const dir = await project({ kind: 'cli' });
     assert.ok(!listFiles(dir).some((f) => /service\.yaml|pdb\.yaml|hpa\.yaml|deployment\.yaml/.test(f)));
     const docs = await manifests(dir);
-    assert.deepEqual(docs.map((d) => d.kind).sort(), ['Job', 'NetworkPolicy', 'ServiceAccount']);
+    // The ConfigMap is the dev overlay's sample input (the new-user pass, item 20).
+    assert.deepEqual(docs.map((d) => d.kind).sort(), ['ConfigMap', 'Job', 'NetworkPolicy', 'ServiceAccount']);
     const job = byKind(docs, 'Job');
     assert.ok(job.spec.ttlSecondsAfterFinished > 0);
     assert.ok(job.spec.backoffLimit >= 0);
@@ -225,9 +226,9 @@ describe('--deploy kubernetes: the manifests', function () {
     const preset = path.join(cwd, 'preset');
     mkdirSync(preset);
     for (const [kubernetes, rule] of [
-      [{ namespace: 'Acme_Apps' }, /kubernetes\.namespace: "Acme_Apps" is not valid: must be a Kubernetes namespace/],
-      [{ registry: 'registry.acme.internal/apps:v1' }, /kubernetes\.registry: "registry\.acme\.internal\/apps:v1" is not valid: must be an image repository without tag/],
-      [{ resources: { memory: '64 MB' } }, /kubernetes\.resources\.memory: "64 MB" is not valid: must be a Kubernetes quantity/],
+      [{ namespace: 'Acme_Apps' }, /kubernetes\.namespace: "Acme_Apps" has the capital "A" at position 1: must be a Kubernetes namespace/],
+      [{ registry: 'registry.acme.internal/apps:v1' }, /kubernetes\.registry: "registry\.acme\.internal\/apps:v1" has a tag or digest, which build\.sh adds itself: must be a registry and path with no tag/],
+      [{ resources: { memory: '64 MB' } }, /kubernetes\.resources\.memory: "64 MB" is not a number with a unit: must be a Kubernetes quantity/],
       [{ resources: { gpu: '1' } }, /kubernetes\.resources: unknown field "gpu"/],
     ] as const) {
       writeFileSync(path.join(preset, 'preset.json'), JSON.stringify({ kubernetes }));

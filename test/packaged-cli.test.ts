@@ -110,7 +110,7 @@ describe('the packed package', function () {
     const dir = tempDir();
     const run = await execa(bin, ['--yes', '--port', '70000'], { cwd: dir, reject: false });
     assert.equal(run.exitCode, 1);
-    assert.equal(run.stderr, 'generator-dockergo: --port: "70000" is not valid: must be an integer from 1 to 65535');
+    assert.equal(run.stderr, 'generator-dockergo: --port: "70000" is over 65535: must be an integer from 1 to 65535');
     assert.doesNotMatch(run.stdout, /error|at /i);
     assert.deepEqual(readdirSync(dir), []);
     cleanup(dir);
@@ -123,7 +123,7 @@ describe('the packed package', function () {
     assert.match(help, /--main <value>/);
     assert.doesNotMatch(help, /--module|--layout/);
     const run = await execa(bin, ['docker', '--yes', '--main', './cmd/api'], { cwd: dir, all: true });
-    assert.match(run.all ?? '', /Container files for \.\/cmd\/api are ready/);
+    assert.match(run.all ?? '', /Container files for example\.com\/legacy\/shop \(\.\/cmd\/api\) are ready/);
     assert.match(read(dir, 'Dockerfile'), /\.\/cmd\/api$/m);
     const several = await execa(bin, ['docker', '--yes'], { cwd: shopModule(), reject: false });
     assert.equal(several.exitCode, 1);

@@ -36,6 +36,7 @@ const port = (dir: string): number => JSON.parse(read(dir, '.yo-rc.json'))['gene
 describe('the example preset (examples/acme-preset)', () => {
   let dir = '';
   before(async () => ({ dir } = await generate({ module: 'example.com/acme/orders', preset: ACME })));
+  after(() => cleanup(dir));
 
   it('pins the mirror images, locks GOPROXY and adds its labels', () => {
     const dockerfile = read(dir, 'Dockerfile');
@@ -221,17 +222,17 @@ describe("a preset's company CA (caCerts) and --runtime-ca", () => {
   });
 
   const bad: [string, () => string, RegExp][] = [
-    ['a bundle with a private key', () => caPreset(pem + key), /caCerts: "certs\/acme-ca\.pem" is not valid: must be CA certificates alone: it holds a private key/],
-    ['a private key alone', () => caPreset(key), /is not valid: must be CA certificates alone: it holds a private key/],
-    ['text that is not PEM', () => caPreset('hello\n'), /is not valid: must be a PEM bundle of CA certificates/],
-    ['a PEM block that does not parse', () => caPreset('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), /is not valid: must be a PEM bundle of CA certificates/],
+    ['a bundle with a private key', () => caPreset(pem + key), /caCerts: "certs\/acme-ca\.pem" holds a private key: must be CA certificates alone/],
+    ['a private key alone', () => caPreset(key), / holds a private key: must be CA certificates alone/],
+    ['text that is not PEM', () => caPreset('hello\n'), / holds no PEM block: must be a PEM bundle of CA certificates/],
+    ['a PEM block that does not parse', () => caPreset('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), / holds a certificate that does not parse \(block 1\): must be a PEM bundle of CA certificates/],
     ['a file outside the preset', () => makePreset({ caCerts: '../acme-ca.pem' }), /caCerts: "\.\.\/acme-ca\.pem" is outside the preset folder/],
     ['a missing file', () => makePreset({ caCerts: 'nope.pem' }), /caCerts: "nope\.pem": no such file in the preset folder$/],
     ['a symbolic link', () => {
       const dir = makePreset({ caCerts: 'link.pem' });
       symlinkSync('/etc/ssl/certs/ca-certificates.crt', path.join(dir, 'link.pem'));
       return dir;
-    }, /caCerts: "link\.pem" is not a regular file \(a symbolic link or folder is refused/],
+    }, /caCerts: link\.pem is a symbolic link in the preset folder: the generator follows no link/],
   ];
   for (const [what, preset, message] of bad) {
     it(`refuses ${what} in one line, writing nothing`, async () => {
@@ -276,9 +277,9 @@ describe('bad presets and answers files: one clear line, nothing written', () =>
     ['an unknown field', () => ({ preset: makePreset({ defaults: {}, extras: 1 }) }), /^preset \S+\/preset\.json: preset\.json: unknown field "extras"$/],
     ['an unknown input', () => ({ preset: makePreset({ defaults: { colour: 'blue' } }) }), /^preset \S+: defaults: unknown field "colour"$/],
     ['a wrongly typed value', () => ({ preset: makePreset({ locked: { module: 42 } }) }), /^preset \S+: locked\.module: must be string$/],
-    ['an invalid default', () => ({ preset: makePreset({ defaults: { port: 99999 } }) }), /^preset \S+\/preset\.json: defaults\.port: 99999 is not valid: must be an integer from 1 to 65535$/],
+    ['an invalid default', () => ({ preset: makePreset({ defaults: { port: 99999 } }) }), /^preset \S+\/preset\.json: defaults\.port: 99999 is over 65535: must be an integer from 1 to 65535$/],
     ['an invalid lock', () => ({ preset: makePreset({ locked: { base: 'debian' } }) }), /^preset \S+: locked\.base: "debian" is not valid: must be one of "alpine", "scratch", "distroless"$/],
-    ['a latest image', () => ({ preset: makePreset({ images: { builder: 'golang:latest' } }) }), /^preset \S+: images\.builder: "golang:latest" is not valid: must be an image reference/],
+    ['a latest image', () => ({ preset: makePreset({ images: { builder: 'golang:latest' } }) }), /^preset \S+: images\.builder: "golang:latest" is tagged "latest", which moves: must be a pinned image reference/],
     ['a bad label', () => ({ preset: makePreset({ labels: { 'com.acme.team': 'a$b' } }) }), /^preset \S+: labels\.com\.acme\.team: not valid: must be a label value/],
     ['a lock contradicted by a flag', () => ({ preset: makePreset({ locked: { base: 'scratch' } }), base: 'alpine' }), /^--base: "alpine" contradicts preset \S+ \(\S+preset\.json\), which locks base to "scratch"$/],
     ['a lock contradicted by an answers file', () => ({ preset: makePreset({ locked: { port: 8443 } }), answers: answersFile({ port: 8080 }) }), /^answers file: port: "8080" contradicts preset .* which locks port to "8443"$/],
@@ -287,10 +288,10 @@ describe('bad presets and answers files: one clear line, nothing written', () =>
     ['an overlay that fails as it renders', () => ({ preset: makePreset({}, { 'extra.txt.ejs': 'a\n<%- nosuchfield.x %>\n' }) }), /^template templates\/extra\.txt\.ejs: .*nosuchfield is not defined/],
     ['an answers file that is missing', () => ({ answers: '/nonexistent/answers.json' }), /^answers file \/nonexistent\/answers\.json: cannot read it: ENOENT$/],
     ['an answers file with an unknown input', () => ({ answers: answersFile({ colour: 'blue' }) }), /^answers file \S+: unknown input "colour" \(known: module, name, /],
-    ['an answers file with a bad value', () => ({ answers: answersFile({ port: 'http' }) }), /^answers file \S+: port: "http" is not valid: must be an integer/],
-    ['an answers file with a bad on/off value', () => ({ answers: answersFile({ compose: 'maybe' }) }), /^answers file \S+: compose: "maybe" is not valid: must be true or false$/],
+    ['an answers file with a bad value', () => ({ answers: answersFile({ port: 'http' }) }), /^answers file \S+: port: "http" is not a whole number: must be an integer/],
+    ['an answers file with a bad on/off value', () => ({ answers: answersFile({ compose: 'maybe' }) }), /^answers file \S+: compose: "maybe" is not valid: must be true or false \(yes\/no, on\/off, 1\/0\)$/],
     ['a preset locking an unknown CI system', () => ({ preset: makePreset({ locked: { ci: 'jenkins' } }) }), /^preset \S+: locked\.ci: "jenkins" is not valid: must be one of "none", "github"$/],
-    ['a latest distroless image', () => ({ preset: makePreset({ images: { distroless: 'gcr.io/distroless/static:latest' } }) }), /^preset \S+: images\.distroless: "gcr\.io\/distroless\/static:latest" is not valid: must be an image reference/],
+    ['a latest distroless image', () => ({ preset: makePreset({ images: { distroless: 'gcr.io/distroless/static:latest' } }) }), /^preset \S+: images\.distroless: "gcr\.io\/distroless\/static:latest" is tagged "latest", which moves: must be a pinned image reference/],
     ['an answers file that is not an object', () => ({ answers: answersFile([1, 2]) }), /^answers file \S+: must be a JSON object keyed by input name$/],
   ];
   for (const [what, options, message] of cases) {

@@ -4,7 +4,7 @@ import Generator from 'yeoman-generator';
 import { equivalentCommand } from '../lib/answers.js';
 import { DockergoGenerator } from '../lib/base.js';
 import { projectFiles } from '../lib/files.js';
-import { declareOptions, packageVersion } from '../lib/generator-support.js';
+import { declareOptions, deployHint, packageVersion } from '../lib/generator-support.js';
 import { toTemplateData, type TemplateData } from '../lib/template-data.js';
 import { isPrivilegedPort, shellQuote } from '../lib/validate.js';
 
@@ -58,12 +58,12 @@ export default class AppGenerator extends DockergoGenerator {
 
   async install(): Promise<void> {
     if (this.optionValue('skip-install') === true || this.dryRun || this.updating) return;
-    const inRepo = await this.spawn('git', ['rev-parse', '--is-inside-work-tree'], {
-      cwd: this.destinationPath(),
-      reject: false,
-      stdio: 'ignore',
-    });
-    if (inRepo.exitCode !== 0) await this.runTool('git', ['init', '--quiet']);
+    const top = await this.spawn('git', ['rev-parse', '--show-toplevel'], { cwd: this.destinationPath(), reject: false, stdio: 'pipe' });
+    if (top.exitCode !== 0) await this.runTool('git', ['init', '--quiet']);
+    else {
+      // Said, not silent: `update` needs the files committed, and this repository is someone else's.
+      this.notice(`no git init: ${this.destinationPath()} is inside the git repository at ${String(top.stdout).trim()}; commit the new files there (generator-dockergo update merges from what is committed)`);
+    }
     await this.runTool('go', ['mod', 'tidy']);
   }
 
@@ -82,9 +82,9 @@ export default class AppGenerator extends DockergoGenerator {
       ...folder.map((f) => `cd ${f}`),
       'make test',
       './build.sh build',
-      this.data.isService ? `./build.sh run   # then: curl localhost:${this.data.port}/healthz` : './build.sh run input.txt output.txt',
+      this.data.isService ? `./build.sh run   # then: curl localhost:${this.data.port}/healthz` : `./build.sh run${this.data.args.length > 0 ? '' : ' input.txt output.txt'}`,
       ...(this.data.compose ? ['docker compose watch   # or: the dev loop, rebuilt on every Go change'] : []),
-      ...(this.data.deploy === 'kubernetes' ? ['REGISTRY=registry.example.com/team ./build.sh deploy dev   # push, then deploy to Kubernetes'] : []),
+      ...(this.data.deploy === 'kubernetes' ? [deployHint(this.data)] : []),
     ];
     this.log(`\n${this.data.name} is ready. Next:\n${steps.map((s) => `  ${s}\n`).join('')}`);
   }

@@ -3,12 +3,14 @@
 // writes Dockerfile, .dockerignore, build.sh, compose.yaml (for a service, unless the module has
 // a compose file of another name), the CI workflow when asked, a Makefile only when there is
 // none, and .yo-rc.json; it never touches .go files, go.mod or go.sum.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import Generator from 'yeoman-generator';
-import { equivalentCommand, UsageError } from '../lib/answers.js';
+import { equivalentCommand } from '../lib/answers.js';
+import { UsageError } from '../lib/errors.js';
+import { contained } from '../lib/write/contain.js';
 import { DockergoGenerator } from '../lib/base.js';
 import { containerFiles, type PlannedFile } from '../lib/files.js';
-import { declareOptions, packageVersion } from '../lib/generator-support.js';
+import { declareOptions, deployHint, packageVersion } from '../lib/generator-support.js';
 import { programName, shellQuote } from '../lib/validate.js';
 import { inspectMain, scanModule, type MainDeps, type MainPackage, type ModuleInfo } from '../lib/module-scan.js';
 import type { InputName } from '../lib/inputs.js';
@@ -49,7 +51,7 @@ export default class DockerGenerator extends DockergoGenerator {
       const flag = this.optionValue('main');
       const stored = this.stored()['main'];
       const given = typeof flag === 'string' && flag !== '' ? { value: flag, where: '--main' } : { value: stored, where: '.yo-rc.json main' };
-      this.main = await pickMain(this, this.module, given, this.interactive);
+      this.main = await pickMain(this, this.root, this.module, given, this.interactive);
       // Refusals come before any question: what the build would fail at, it fails at here.
       this.deps = inspectMain(this.root, this.module, this.main, () =>
         this.log(`Downloading the modules ${this.main.pkg} imports into the Go module cache, to look for cgo in them (go list -deps) ...`),
@@ -59,9 +61,10 @@ export default class DockerGenerator extends DockergoGenerator {
       await this.resolveAnswers({
         ask: (key) => !FROM_MODULE.has(key),
         facts: { module: this.module.module, layout: this.main.pkg === '.' ? 'flat' : 'cmd', ...(goVersion ? { goVersion } : {}) },
-        defaults: { name: programName(this.module.module, this.main.pkg) },
+        // A program that never listens is a cli by default: compose.yaml, EXPOSE and probes would wait for a port that never opens.
+        defaults: { name: programName(this.module.module, this.main.pkg), kind: this.deps.listens ? 'service' : 'cli' },
       });
-      checkConfigFilesExist(this.answers.config, (file) => this.target(file));
+      checkConfigFilesExist(this.answers.config, this.root);
     });
   }
 
@@ -114,14 +117,16 @@ export default class DockerGenerator extends DockergoGenerator {
       const command = equivalentCommand(this.answers, words, { command: 'generator-dockergo docker', omit });
       this.log(`\nTo do this again without prompts:\n  ${command}\n`);
     }
-    const deploy = this.data.deploy === 'kubernetes' ? '  ./build.sh deploy dev   # with REGISTRY set: push, then deploy to Kubernetes\n' : '';
-    this.log(`\nContainer files for ${this.main.pkg} are ready. Next:\n  ./build.sh build\n  ./build.sh test\n  ./build.sh run\n${deploy}`);
+    const steps = ['./build.sh build', './build.sh test', './build.sh run', ...(this.data.deploy === 'kubernetes' ? [deployHint(this.data)] : [])];
+    const which = this.main.pkg === '.' ? this.module.module : `${this.module.module} (${this.main.pkg})`;
+    this.log(`\nContainer files for ${which} are ready. Next:\n${steps.map((s) => `  ${s}\n`).join('')}`);
   }
 }
 
 /** The main package: --main (or the stored one), the only one, or asked when there are several. */
 async function pickMain(
   generator: Generator,
+  root: string,
   module: ModuleInfo,
   given: { value: unknown; where: string },
   interactive: boolean,
@@ -129,6 +134,8 @@ async function pickMain(
   const found = module.candidates.map((m) => m.pkg).join(', ');
   if (typeof given.value === 'string' && given.value !== '') {
     const pkg = `./${given.value.replace(/^\.\//, '').replace(/\/+$/, '')}`.replace(/^\.\/\.?$/, '.');
+    // A folder of the module's own, no link on the way: go list does not follow one, and neither do we.
+    if (pkg !== '.') contained(root, pkg.slice(2), `${given.where} ${given.value}`, { within: 'the module', expect: 'folder' });
     const main = module.mains.find((m) => m.pkg === pkg);
     if (!main) throw new UsageError(`${given.where}: ${JSON.stringify(given.value)} is not a main package of this module (found: ${found || 'none'})`);
     return main;
@@ -149,14 +156,14 @@ async function pickMain(
 
 // Helpers are functions, not methods: Yeoman runs every public method of a generator as a task.
 
-/** Config files are the module's own: each must exist, as a file, for the image's COPY. */
-function checkConfigFilesExist(config: readonly string[], target: (file: string) => string): void {
+/**
+ * Config files are the module's own: each must exist, as a regular file inside the module with no
+ * link on the way, for the image's COPY and the ConfigMap (a link would carry a file from anywhere).
+ */
+function checkConfigFilesExist(config: readonly string[], root: string): void {
   for (const file of config) {
-    const found = existsSync(target(file)) ? statSync(target(file)) : undefined;
-    if (!found?.isFile()) {
-      throw new UsageError(
-        `--config ${file}: ${found ? 'is not a file' : 'no such file in the module'}: the image copies it, so create it first (dockergo:docker writes no config files)`,
-      );
+    if (contained(root, file, `--config ${file}`, { within: 'the module' }).kind === 'none') {
+      throw new UsageError(`--config ${file}: no such file in the module: the image copies it, so create it first (dockergo:docker writes no config files)`);
     }
   }
 }
@@ -177,8 +184,8 @@ function programNotes(main: MainPackage, deps: MainDeps, data: TemplateData): st
   if (!data.healthcheck) {
     notes.push(`no HEALTHCHECK: ${main.pkg} has no -healthcheck flag for the image to run, and whether it serves /healthz is unknown: give probes a path it serves`);
   }
-  if (!main.readsPort && data.args.length === 0) {
-    notes.push(`ENV PORT=${data.port} is set, but ${main.pkg}'s main package never reads PORT: if it does not listen on :${data.port} by default, give its listen flag with --args`);
+  if (!deps.readsPort && data.args.length === 0) {
+    notes.push(`ENV PORT=${data.port} is set, but ${main.pkg} never reads PORT (nor does a package of the module it imports): if it does not listen on :${data.port} by default, give its listen flag with --args`);
   }
   return notes;
 }

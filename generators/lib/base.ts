@@ -5,8 +5,10 @@
 import { constants, existsSync, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
-import { checkInputs, completeAnswers, readAllStdin, readAnswersFile, toRaw, UsageError, type RawInputs } from './answers.js';
+import { checkInputs, completeAnswers, readAllStdin, readAnswersFile, toRaw, type RawInputs } from './answers.js';
+import { UsageError } from './errors.js';
 import { filesBelow, KUBERNETES_DIR, withOverlays, type PlannedFile } from './files.js';
+import { pathRule } from './write/contain.js';
 import { checkFolder, checkPlan } from './write/plan.js';
 import { blobId, readBlob, storeBlobs } from './record.js';
 import { renderFile } from './render.js';
@@ -47,6 +49,8 @@ export abstract class DockergoGenerator extends Generator {
   private written = new Map<string, Buffer>();
   /** Notes for the user, printed once the run has written its files: a refused run prints its one line alone. */
   private notes: string[] = [];
+  /** Files the last run wrote that this one no longer produces, untouched since: removed with the commit. */
+  private removals: string[] = [];
 
   constructor(args: string[], options: Generator['options']) {
     // Yeoman reads .yo-rc.json while constructing: a broken one must be one line, not a stack.
@@ -244,6 +248,7 @@ export abstract class DockergoGenerator extends Generator {
       .filter((f) => data.deploy === 'kubernetes' || !f.destination.startsWith(`${KUBERNETES_DIR}/`))
       .filter(keep);
     checkPlan(this.root, [...files, { destination: '.yo-rc.json' }]);
+    refuseKindChange(this.stored()['kind'], data, existsSync(this.target(KUBERNETES_DIR, 'overlays')));
     // The record may name only files this generator writes: the same filter as the plan's.
     if (this.updating) return this.update(files, data, store, omit, (destination) => keep({ template: '', destination }));
     const newYoRc = !existsSync(this.target('.yo-rc.json'));
@@ -258,6 +263,7 @@ export abstract class DockergoGenerator extends Generator {
       if (existsSync(target) && !readFileSync(target).equals(rendered)) clashes.push(file.destination);
       if (!file.keepExisting) this.written.set(file.destination, rendered);
     }
+    this.removeUngenerated(files, keep);
     if (clashes.length > 0 && !this.interactive && this.optionValue('force') !== true && !this.dryRun) {
       throw new UsageError(
         `${clashes.join(', ')} ${clashes.length === 1 ? 'exists' : 'exist'} with other content: run interactively to decide file by file, or add --force to overwrite`,
@@ -267,6 +273,27 @@ export abstract class DockergoGenerator extends Generator {
     const all = this.fs.readJSON(yoRc, {}) as Record<string, unknown>;
     this.fs.writeJSON(yoRc, { ...all, [this.rootGeneratorName()]: this.record(store, omit, this.written) });
     if (newYoRc) reportAsCreated(this, yoRc);
+  }
+
+  /**
+   * A re-run that no longer produces a file the last run recorded (--kind cli has no compose.yaml)
+   * removes it when it is untouched since, as `update` does; an edited one stays, said.
+   */
+  private removeUngenerated(files: readonly PlannedFile[], keep: (file: PlannedFile) => boolean): void {
+    // Only this generator's own record, and in it only what it could have written and the one writer
+    // accepts: dockergo:app's README.md is never a reason for dockergo:docker to remove a file.
+    if (this.stored()['generator'] !== this.generatorName) return;
+    const files_ = this.stored()['files'];
+    const record = typeof files_ === 'object' && files_ !== null && !Array.isArray(files_) ? (files_ as Record<string, unknown>) : {};
+    const planned = new Set(files.map((f) => f.destination));
+    for (const [destination, id] of Object.entries(record)) {
+      if (pathRule(destination) || !keep({ template: '', destination }) || typeof id !== 'string') continue;
+      if (planned.has(destination)) continue;
+      const now = readProjectFile(this.root, destination);
+      if (now === undefined) continue;
+      if (blobId(now) === id) this.removals.push(destination);
+      else this.notice(`${destination} is no longer generated, but was edited since: left as it is`);
+    }
   }
 
   /**
@@ -325,10 +352,12 @@ export abstract class DockergoGenerator extends Generator {
    */
   private async commit(): Promise<void> {
     await this.step(async () => {
-      const tree = await decideCommit(this.env as unknown as CommitEnvironment, this.root, (plan) => {
-        if (!this.dryRun) checkTree(this.root, plan);
+      const decided = await decideCommit(this.env as unknown as CommitEnvironment, this.root, (plan) => {
+        if (!this.dryRun) checkTree(this.root, { ...plan, deletions: [...(plan.deletions ?? []), ...this.removals] });
       });
-      if (this.dryRun || (tree.files.length === 0 && (tree.deletions ?? []).length === 0)) return;
+      const tree = { files: decided.files, deletions: [...(decided.deletions ?? []), ...this.removals] };
+      for (const file of this.removals) this.log(`${'remove'.padStart(9)} ${path.relative(process.cwd(), this.target(file))}`);
+      if (this.dryRun || (tree.files.length === 0 && tree.deletions.length === 0)) return;
       // The writer makes a new project folder too (and removes it again if a write fails).
       writeTree(this.root, tree);
       if (this.pendingFolder) {
@@ -370,6 +399,22 @@ export abstract class DockergoGenerator extends Generator {
       this.log.info(`\`${command} ${args.join(' ')}\` did not succeed (${why}); run it yourself`);
     }
   }
+}
+
+/**
+ * The Kubernetes overlays are the user's, written once for the kind the project had: prod's HPA
+ * scales the service's Deployment, and a cli has none. `update` never rewrites them, so it does not
+ * change the kind under them: it says how.
+ */
+function refuseKindChange(storedKind: unknown, data: TemplateData, overlays: boolean): void {
+  if (!overlays || data.deploy !== 'kubernetes' || typeof storedKind !== 'string' || storedKind === data.kind) return;
+  const why = storedKind === 'service'
+    ? "prod's HPA scales a Deployment, which a cli does not have"
+    : "prod has no HPA, and no patch that leaves the replica count to one";
+  throw new UsageError(
+    `--kind ${data.kind}: ${KUBERNETES_DIR}/overlays/ (yours, which the generator never rewrites) is written for a ${storedKind} (${why}): ` +
+      `move it aside (git mv ${KUBERNETES_DIR}/overlays ${KUBERNETES_DIR}/overlays.${storedKind}), run again so that new overlays are written, then carry your edits over`,
+  );
 }
 
 /** Lists compare as sets: a locked config list given in another order is the same list. */

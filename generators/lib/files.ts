@@ -70,6 +70,7 @@ export function kubernetesFiles(data: TemplateData): PlannedFile[] {
     overlay('dev', 'kustomization.yaml'),
     overlay('prod', 'kustomization.yaml'),
     ...(data.isService ? [overlay('prod', 'hpa.yaml')] : []),
+    ...(data.kubernetes.sampleInput ? [overlay('dev', 'sample-input.txt')] : []),
   ];
 }
 

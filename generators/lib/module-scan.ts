@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execaSync } from 'execa';
-import { UsageError } from './answers.js';
+import { invalidLine, UsageError } from './errors.js';
 import { packageRoot } from './generator-support.js';
 import { withScratch } from './write/scratch.js';
 import { checkModule, isCredentialName, isGoPathElement, isGoVersionShape } from './validate.js';
@@ -17,8 +17,6 @@ export interface MainPackage {
   healthcheck: boolean;
   /** Whether it defines a -config flag (then CMD can pass config files). */
   configFlag: boolean;
-  /** Its own files read the PORT variable (os.Getenv("PORT")), which the image sets. */
-  readsPort: boolean;
   /** Its import path ("example.com/x/cmd/api"). */
   importPath: string;
 }
@@ -91,7 +89,7 @@ export function readGoMod(root: string): GoMod {
   const path_ = module[1] ?? module[2]!;
   // The module path reaches the Dockerfile, README and .yo-rc.json: Go's rules, checked first.
   const checked = checkModule(path_);
-  if (!checked.ok) throw new UsageError(`go.mod module: ${JSON.stringify(path_)} is not valid: must be ${checked.rule}`);
+  if (!checked.ok) throw new UsageError(invalidLine('go.mod module', path_, checked));
   return { module: checked.value, goVersion, goDirective, replaces: localReplaces(text) };
 }
 
@@ -126,11 +124,12 @@ interface ListedPackage {
 }
 
 /**
- * `go list -json` in the module, as the image builds it: linux, with or without cgo, with the
- * local toolchain (listing packages needs no newer one). A go.mod that asks for a newer Go than
- * the local one is listed through a copy that asks for the local one: build constraints and
- * package names do not depend on it. With `copyModfile`, always through a copy of go.mod and
- * go.sum, for a listing that may add to them. Undefined when there is no `go` to ask.
+ * `go list -json` in the module, as the image builds it: linux, with or without cgo, with the Go
+ * the user's GOTOOLCHAIN allows: a module that needs a newer Go than the local one is listed by
+ * that Go, which the go command fetches through the module proxy (as the image's builder
+ * follows go.mod); where GOTOOLCHAIN=local forbids it, one line says what to set. With
+ * `copyModfile`, through a copy of go.mod and go.sum, for a listing that may add to them.
+ * Undefined when there is no `go` to ask.
  */
 function goList(
   root: string,
@@ -145,7 +144,7 @@ function goList(
         cwd: root,
         reject: false,
         timeout: 120_000,
-        env: { GOOS: 'linux', CGO_ENABLED: cgo ? '1' : '0', GOWORK: 'off', GOTOOLCHAIN: 'local', ...env },
+        env: { GOOS: 'linux', CGO_ENABLED: cgo ? '1' : '0', GOWORK: 'off', ...env },
       });
     } catch {
       return undefined;
@@ -155,12 +154,15 @@ function goList(
   const text = readFileSync(path.join(root, 'go.mod'), 'utf8');
   const sum: Record<string, Uint8Array> = existsSync(path.join(root, 'go.sum')) ? { 'go.sum': readFileSync(path.join(root, 'go.sum')) } : {};
   const inCopy = (gomod: string) => withScratch({ 'go.mod': gomod, ...sum }, (dir) => list([`-modfile=${path.join(dir, 'go.mod')}`]));
-  let result = copyModfile ? inCopy(text) : list([]);
+  const result = copyModfile ? inCopy(text) : list([]);
   if (result === undefined || result.exitCode === undefined) return undefined;
-  const newer = /requires go >= \S+ \(running go (\d+\.\d+)/.exec(String(result.stderr));
+  const newer = /^go: (.+?) requires go >= (\S+) \(running go (\S+); GOTOOLCHAIN=(\S+)\)/m.exec(String(result.stderr));
   if (result.exitCode !== 0 && newer) {
-    result = inCopy(text.replace(/^\s*go\s+\S+\s*$/m, `go ${newer[1]}`).replace(/^\s*toolchain\s+\S+\s*$/m, ''));
-    if (result === undefined) return undefined;
+    const [, who, needed, running, setting] = newer;
+    throw new UsageError(
+      `${who === 'go.mod' ? 'go.mod' : `${who}, which this module needs,`} requires Go ${needed}, and the go command here is ${running} with GOTOOLCHAIN=${setting}, ` +
+        `which runs no other: set GOTOOLCHAIN=auto (or a release such as go${/^\d+\.\d+$/.test(needed!) ? `${needed}.0` : needed}), and go fetches that toolchain through the module proxy, as the image's builder does`,
+    );
   }
   if (result.exitCode !== 0 && String(result.stdout).trim() === '') {
     throw new UsageError(`\`go list\` cannot read this module: ${String(result.stderr).trim().split('\n')[0]}`);
@@ -209,7 +211,6 @@ export function scanModule(root: string): ModuleInfo {
         importPath: p.ImportPath,
         healthcheck: flagDefined(sources, 'healthcheck'),
         configFlag: flagDefined(sources, 'config'),
-        readsPort: /\b(?:Getenv|LookupEnv)\s*\(\s*"PORT"\s*\)/.test(sources),
       };
     })
     .sort((a, b) => (a.pkg === '.' ? -1 : b.pkg === '.' ? 1 : a.pkg.localeCompare(b.pkg)));
@@ -253,6 +254,10 @@ export interface MainDeps {
   versionCandidates: string[];
   /** Why the dependency graph could not be read whole (a module that cannot be downloaded); undefined when it was. */
   incomplete?: string;
+  /** The main package, or a package of the module it imports, reads the PORT variable (os.Getenv("PORT")), which the image sets. */
+  readsPort: boolean;
+  /** The main package, or a package it imports that is not the standard library's, listens (net.Listen, http.ListenAndServe …). */
+  listens: boolean;
 }
 
 /**
@@ -292,7 +297,33 @@ export function inspectMain(root: string, module: ModuleInfo, main: MainPackage,
   }
   const incomplete = deps.find((p) => p.Error !== undefined && !module.packages.has(p.ImportPath))?.Error?.Err;
   const candidates = versionVariables(deps, module, main);
-  return { versionSymbol: candidates.length === 1 ? candidates[0] : undefined, versionCandidates: candidates, ...(incomplete ? { incomplete } : {}) };
+  const own = deps.filter((p) => module.packages.has(p.ImportPath));
+  return {
+    versionSymbol: candidates.length === 1 ? candidates[0] : undefined,
+    versionCandidates: candidates,
+    ...(incomplete ? { incomplete } : {}),
+    readsPort: own.some((p) => sourcesMatch(p, READS_PORT)),
+    listens: deps.some((p) => !p.Standard && sourcesMatch(p, LISTENS)),
+  };
+}
+
+/**
+ * The name PORT as a Go string: os.Getenv("PORT") and the helpers programs read it through
+ * (go-httpbin's getEnvVal("PORT"), a const envPort = "PORT").
+ */
+const READS_PORT = /"PORT"|`PORT`/;
+/** What a program that serves calls, itself or through a framework (gin's Run, echo's Start, fiber's Listen). */
+const LISTENS = /\b(?:net|tls)\.Listen(?:TCP|Unix)?\s*\(|\bnet\.ListenConfig\b|\bhttp\.(?:ListenAndServe|ListenAndServeTLS|Serve|ServeTLS)\s*\(|\.ListenAndServe(?:TLS)?\s*\(/;
+
+/** Whether any Go file the package builds from (with or without cgo) matches. */
+function sourcesMatch(p: ListedPackage, pattern: RegExp): boolean {
+  return [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])].some((file) => {
+    try {
+      return pattern.test(readFileSync(path.join(p.Dir, file), 'utf8'));
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Why a package of the module cannot be built with cgo off: nothing of it is left without its cgo files. */

@@ -2,12 +2,14 @@
 // overlays, in a folder or an installed npm package. preset.json is checked against the
 // JSON Schema we publish (preset.schema.json, made from the input table), then each value
 // against its input's own validator; overlay templates are compiled before anything is written.
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import ejs from 'ejs';
-import { checkInputs, parseJson, UsageError } from './answers.js';
+import { checkInputs, parseJson } from './answers.js';
+import { invalidLine, UsageError } from './errors.js';
 import { filesBelow } from './files.js';
+import { contained, pathRule } from './write/contain.js';
 import { INPUTS, type Answers, type InputSpec } from './inputs.js';
 import { DEFAULT_RESOURCES, type KubernetesPreset, type KubernetesResources } from './template-data.js';
 import {
@@ -17,6 +19,7 @@ import {
   checkNamespace,
   checkQuantity,
   checkRepository,
+  quantityValue,
   IMAGE_RULE,
   LABEL_KEY_RULE,
   LABEL_VALUE_RULE,
@@ -138,7 +141,7 @@ function checkKubernetes(raw: { registry?: string; namespace?: string; resources
   const out: KubernetesPreset = {};
   const take = (field: string, value: string, check: (v: string) => Checked<string>): string => {
     const checked = check(value);
-    if (!checked.ok) throw new UsageError(`${where}: kubernetes.${field}: ${JSON.stringify(value)} is not valid: must be ${checked.rule}`);
+    if (!checked.ok) throw new UsageError(invalidLine(`${where}: kubernetes.${field}`, value, checked));
     return checked.value;
   };
   if (raw?.registry !== undefined) out.registry = take('registry', raw.registry, checkRepository);
@@ -147,6 +150,14 @@ function checkKubernetes(raw: { registry?: string; namespace?: string; resources
     const resources: Partial<KubernetesResources> = {};
     for (const [key, value] of Object.entries(raw.resources)) resources[key as keyof KubernetesResources] = take(`resources.${key}`, value, checkQuantity);
     out.resources = resources;
+    // A request over its limit (the preset's, or the default) is a Deployment the API server refuses.
+    const merged = { ...DEFAULT_RESOURCES, ...resources };
+    for (const [request, limit] of [['memory', 'memoryLimit'], ['ephemeralStorage', 'ephemeralStorageLimit']] as const) {
+      if (quantityValue(merged[request]) > quantityValue(merged[limit])) {
+        const given = (key: keyof KubernetesResources) => `kubernetes.resources.${key} ${JSON.stringify(merged[key])}${resources[key] === undefined ? ' (the default)' : ''}`;
+        throw new UsageError(`${where}: ${given(request)} is more than ${given(limit)}: a request may not exceed its limit (Kubernetes refuses the Deployment)`);
+      }
+    }
   }
   return out;
 }
@@ -240,56 +251,48 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
     const ref = raw.images?.[key];
     if (ref === undefined) continue;
     const checked = checkImageRef(ref);
-    if (!checked.ok) throw new UsageError(`${where}: images.${key}: ${JSON.stringify(ref)} is not valid: must be ${checked.rule}`);
+    if (!checked.ok) throw new UsageError(invalidLine(`${where}: images.${key}`, ref, checked));
     images[key] = checked.value;
   }
   for (const [key, value] of Object.entries(raw.labels ?? {})) {
     const checked = checkLabel(key, value);
-    if (!checked.ok) throw new UsageError(`${where}: labels.${key}: ${JSON.stringify(value)} is not valid: must be ${checked.rule}`);
+    if (!checked.ok) throw new UsageError(invalidLine(`${where}: labels.${key}`, value, checked));
   }
   const caBundle = raw.caCerts === undefined ? undefined : readCaBundle(dir, raw.caCerts, where);
-  const overlays = overlayFiles(path.join(dir, 'templates'), where);
+  const overlays = overlayFiles(dir, where);
   for (const template of overlays) checkTemplateSyntax(path.join(dir, 'templates', template), `${where}: templates/${template}`);
   return { spec, dir, file, description: raw.description ?? '', defaults, locked, images, labels: { ...raw.labels }, kubernetes, overlays, caBundle, version: packageVersionOf(dir) ?? raw.version };
 }
 
-/** preset.json's caCerts: a regular file inside the preset folder, holding CA certificates alone. */
+/** preset.json's caCerts: a regular file inside the preset folder (no link on the way), holding CA certificates alone. */
 function readCaBundle(dir: string, file: string, where: string): string {
   const field = `${where}: caCerts: ${JSON.stringify(file)}`;
-  const resolved = path.resolve(dir, file);
-  const rel = path.relative(dir, resolved);
-  // Outside: ".." or below it; a name that merely begins with two dots ("..ca.pem") is inside.
-  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+  const relative = path.posix.normalize(file.replaceAll(path.sep, '/')).replace(/^\.\//, '');
+  if (path.isAbsolute(file) || relative === '..' || relative.startsWith('../')) {
     throw new UsageError(`${field} is outside the preset folder: the bundle ships with the preset`);
   }
-  let stat;
-  try {
-    stat = lstatSync(resolved);
-  } catch {
+  if (contained(dir, relative, `${where}: caCerts`, { within: 'the preset folder' }).kind === 'none') {
     throw new UsageError(`${field}: no such file in the preset folder`);
   }
-  if (!stat.isFile()) throw new UsageError(`${field} is not a regular file (a symbolic link or folder is refused: copy the bundle in)`);
-  const checked = checkCaBundle(readFileSync(resolved, 'utf8'));
-  if (!checked.ok) throw new UsageError(`${field} is not valid: must be ${checked.rule}`);
+  const checked = checkCaBundle(readFileSync(path.join(dir, relative), 'utf8'));
+  if (!checked.ok) throw new UsageError(`${field} ${checked.problem ?? 'is not valid'}: must be ${checked.rule}`);
   return checked.value;
 }
 
 /**
- * The overlay templates: templates/ must be a folder of regular files and folders. A symlink
- * could point anywhere (and readdir would list a linked folder as a file): refused by name.
+ * The overlay templates: templates/ must be a folder of regular files and folders, each a path
+ * the generator could write (nothing in .git/), with no link anywhere (a link could point
+ * anywhere, and readdir lists a linked folder as a file): the one containment check, per file.
  */
-function overlayFiles(templates: string, where: string): string[] {
-  let found;
-  try {
-    found = lstatSync(templates);
-  } catch {
-    return [];
-  }
-  if (!found.isDirectory()) throw new UsageError(`${where}: templates is not a folder: overlays go in a templates/ folder beside preset.json`);
+function overlayFiles(dir: string, where: string): string[] {
+  if (contained(dir, 'templates', `${where}: templates`, { within: 'the preset folder', expect: 'folder' }).kind === 'none') return [];
+  const templates = path.join(dir, 'templates');
   for (const entry of readdirSync(templates, { recursive: true, withFileTypes: true })) {
-    const rel = path.relative(templates, path.join(entry.parentPath, entry.name));
-    if (entry.isSymbolicLink()) throw new UsageError(`${where}: templates/${rel} is a symbolic link: overlays must be regular files and folders (copy it in)`);
-    if (!entry.isDirectory() && !entry.isFile()) throw new UsageError(`${where}: templates/${rel} is not a regular file`);
+    const rel = path.relative(templates, path.join(entry.parentPath, entry.name)).split(path.sep).join('/');
+    const found = contained(dir, `templates/${rel}`, `${where}: templates/${rel}`, { within: 'the preset folder', expect: entry.isDirectory() ? 'folder' : 'file' });
+    // Each file becomes a destination in the project: the writer's own rule, checked now rather than after 20 files were reported.
+    const broken = found.kind === 'file' ? pathRule(rel.replace(/\.ejs$/, '')) : undefined;
+    if (broken) throw new UsageError(`${where}: templates/${rel}: its destination ${JSON.stringify(rel.replace(/\.ejs$/, ''))} ${broken}`);
   }
   return filesBelow(templates);
 }

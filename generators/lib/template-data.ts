@@ -2,7 +2,7 @@
 // This object is a public interface (preset overlays render with it): add fields, never
 // rename or remove them. The README documents it field by field.
 import type { Answers, Base, Ci, Deploy, Kind, Layout } from './inputs.js';
-import { isKubernetesLabel, kubernetesName, shellQuote, splitArgs } from './validate.js';
+import { isKubernetesLabel, kubernetesName, REPOSITORY_ERE, REPOSITORY_RULE, shellQuote, splitArgs } from './validate.js';
 
 // The runtime's Alpine release: a supported one (3.24, May 2026; Alpine supports a release for
 // two years). Alpine keeps every old tag, so alpine:<x.y> stays pullable.
@@ -87,6 +87,11 @@ export interface KubernetesData {
   annotations: Record<string, string>;
   /** Extra manifests from a preset's templates/deploy/ overlay, per kustomization folder. */
   extra: { base: string[]; dev: string[]; prod: string[] };
+  /**
+   * A new cli's Job runs its default arguments (input.txt output.txt) in an empty folder: the dev
+   * overlay ships a sample input, mounted as input.txt, so that the first deploy succeeds.
+   */
+  sampleInput: boolean;
 }
 
 export interface TemplateData {
@@ -155,10 +160,18 @@ export interface TemplateData {
   /** The deployment manifests written: "none" or "kubernetes". */
   deploy: Deploy;
   kubernetes: KubernetesData;
+  /** The rule build.sh checks REGISTRY with, the generator's own: a POSIX extended regular expression, and its clause. */
+  repositoryEre: string;
+  repositoryRule: string;
   /** Quotes a key or value for YAML (compose.yaml, the workflow, manifests): one helper for every YAML template. */
   yaml: (value: string | number) => string;
   /** A value for compose.yaml, where `$` would be interpolated: quoted for YAML with `$` as `$$`. */
   composeString: (value: string) => string;
+  /**
+   * A container's command, args or env value in a Kubernetes manifest, where the kubelet expands
+   * `$(VAR)` and reads `$$` as `$`: quoted for YAML with `$` as `$$`, so the program gets the text as it is.
+   */
+  kubernetesString: (value: string) => string;
 }
 
 /** What dockergo:docker learns from an existing module, in place of what a new project would have. */
@@ -274,8 +287,11 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     ci: answers.ci,
     deploy: answers.deploy,
     kubernetes: kubernetesData(answers, options, configFiles, existing),
+    repositoryEre: REPOSITORY_ERE,
+    repositoryRule: REPOSITORY_RULE,
     yaml: yamlString,
-    composeString: (value) => yamlString(value.replaceAll('$', '$$$$')),
+    composeString: dollarsDoubled,
+    kubernetesString: dollarsDoubled,
   };
 }
 
@@ -305,6 +321,7 @@ function kubernetesData(answers: Answers, options: DataOptions, configFiles: Con
   const drainSeconds = 5;
   const shutdownSeconds = 10;
   const name = kubernetesName(answers.name);
+  const defaultCliArguments = answers.kind === 'cli' && existing === undefined && argWords(answers.args).length === 0;
   return {
     name,
     registry: preset.registry ?? '',
@@ -319,6 +336,7 @@ function kubernetesData(answers: Answers, options: DataOptions, configFiles: Con
     labels,
     annotations,
     extra,
+    sampleInput: defaultCliArguments,
   };
 }
 
@@ -334,6 +352,11 @@ export function yamlString(value: string | number): string {
     return code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
   return `"${escaped.join('')}"`;
+}
+
+/** Compose and the kubelet both read `$$` as a literal `$` (and expand what follows a single one). */
+function dollarsDoubled(value: string): string {
+  return yamlString(value.replaceAll('$', '$$$$'));
 }
 
 /** A Dockerfile exec-form array: JSON, spaced for reading. */

@@ -174,7 +174,7 @@ export function checkBoolean(raw: string): Checked<boolean> {
   const word = raw.trim().toLowerCase();
   if (TRUE_WORDS.includes(word)) return ok(true);
   if (FALSE_WORDS.includes(word)) return ok(false);
-  return fail('true or false (yes/no, on/off, 1/0)', word === '' ? 'is empty' : 'is neither');
+  return fail('true or false (yes/no, on/off, 1/0)', word === '' ? 'is empty' : undefined);
 }
 
 export const GOPROXY_RULE = 'a GOPROXY list: "direct", "off" or proxy URLs (https://, http://, file://), separated by "," or "|"';

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { GIT_HOST, startCompanyServers, startInspectingProxy, type CompanyServers, type InspectingProxy } from '../support/company-network.js';
+import { GIT_HOST, HOSTS, startCompanyServers, startInspectingProxy, type CompanyServers, type InspectingProxy } from '../support/company-network.js';
 import { engines, type Engines } from '../support/engines/engines.js';
 import { startRegistry, type Registry } from '../support/engines/registry.js';
 import { cleanup, findMarker, generate, ok, read, tempDir } from '../support/project.js';
@@ -145,7 +145,7 @@ describe('behind a company network: private modules over authenticated HTTPS, a 
         assert.notEqual(untrusted.exitCode, 0);
         assert.match(untrusted.all, /x509: certificate signed by unknown authority/);
         assert.deepEqual(said(untrusted.all), [
-          'a server certificate is not trusted (a private CA, or a TLS-inspecting proxy): set CA_CERTS=FILE, the company CA bundle, for ./build.sh',
+          'a server certificate is not trusted (a private CA, or a TLS-inspecting proxy): set CA_CERTS=FILE, the company CA bundle, for ./build.sh (CA_CERTS_PEM with its text for docker compose)',
         ]);
       });
       it('without the netrc secret, or with a wrong password, the build stops with one line that says what to set', async () => {
@@ -218,6 +218,24 @@ describe('behind a company network: private modules over authenticated HTTPS, a 
       assert.ok(found.includes('mounts/gobuild.tar'), `module marker not in the Go build cache: ${found.join(', ')}`);
     });
 
+    it('23. docker compose build takes the netrc secret and the CA as compose.yaml passes them; no password reaches a layer (control: the markers do)', async () => {
+      // The test network's reach, as BUILD_FLAGS gives it to ./build.sh: the host's network and the made-up names.
+      writeFileSync(
+        path.join(service.dir, 'compose.override.yaml'),
+        `services:\n  orders:\n    build:\n      network: host\n      extra_hosts:\n${HOSTS.map((h) => `        - "${h}:127.0.0.1"\n`).join('')}`,
+      );
+      const compose = (extra: Record<string, string>) =>
+        execa('docker', ['compose', 'build', '--no-cache'], { cwd: service.dir, env: e.env({ ...servers.goEnv, ...extra }), all: true, reject: false });
+      // Without them (control), the download step says what is missing: the build really fetched.
+      const without = await compose({});
+      assert.notEqual(without.exitCode, 0, without.all);
+      assert.match(without.all, /set CA_CERTS=FILE|set NETRC_FILE=FILE/);
+      await ok(compose({ NETRC_FILE: servers.netrc, CA_CERTS_PEM: readFileSync(servers.caFile, 'utf8') }), 'docker compose build');
+      const dir = await saved('docker', 'orders-orders', path.join(scratch, 'saved-compose'));
+      for (const password of [...servers.passwords, `machine ${GIT_HOST}`]) assert.deepEqual(findMarker(dir, password), [], password);
+      assert.ok(findMarker(dir, servers.gitModule.marker).length > 0, 'the search finds no module marker: it reads no layer');
+    });
+
     it('a pushed image with provenance (mode=max) holds no netrc password; its build arguments are there (control)', async () => {
       const version = `v3.0.0-provenance-${process.pid}`;
       const pushed = await ok(
@@ -269,7 +287,7 @@ describe('behind a company network: private modules over authenticated HTTPS, a 
           assert.notEqual(untrusted.exitCode, 0);
           assert.match(untrusted.all, /x509: certificate signed by unknown authority/);
           assert.deepEqual(said(untrusted.all), [
-            'a server certificate is not trusted (a private CA, or a TLS-inspecting proxy): set CA_CERTS=FILE, the company CA bundle, for ./build.sh',
+            'a server certificate is not trusted (a private CA, or a TLS-inspecting proxy): set CA_CERTS=FILE, the company CA bundle, for ./build.sh (CA_CERTS_PEM with its text for docker compose)',
           ]);
           const seen = proxy.log().length;
           await ok(run({ CA_CERTS: proxy.caFile, ...(engine === 'docker' ? { VERSION: 'v1.0.0' } : {}) }), `${engine}: build through the proxy`);

@@ -271,6 +271,39 @@ describe('Kubernetes: the manifests on a real cluster', function () {
     });
   });
 
+  describe('a new cli with its default arguments: the first ./build.sh deploy dev succeeds (the new-user pass, items 20 and 2)', () => {
+    let dir = '';
+    let env: Record<string, string> = {};
+    const logs = async (ns: string) => String((await k.run(['logs', 'job/conv', '-n', ns])).all);
+    before(async () => {
+      await e.useEngine('today');
+      ({ dir } = await generate({ module: 'example.com/tools/conv', kind: 'cli', deploy: 'kubernetes' }));
+      dirs.push(dir);
+      await execa('go', ['mod', 'tidy'], { cwd: dir });
+      const { refs, pinned } = basesOf(read(dir, 'Dockerfile'));
+      for (const line of await e.prepareBases(refs)) logOnce(line);
+      const ns = await namespace('first');
+      await pullSecret(e, k, ns);
+      env = deployEnv(e, k, ns, 'tools', { ...pinned, VERSION: 'v1.0.0' });
+    });
+
+    it('20. the Job converts the dev overlay\'s sample input, and completes', async () => {
+      const result = await execa('./build.sh', ['deploy', 'dev'], { cwd: dir, env, all: true, reject: false });
+      assert.equal(result.exitCode, 0, String(result.all));
+      const lines = read(dir, 'deploy/kubernetes/overlays/dev/sample-input.txt').split('\n').filter(Boolean).length;
+      assert.match(await logs(env['NAMESPACE']!), new RegExp(`"msg":"converted","src":"input.txt","dst":"output.txt","lines":${lines}`));
+    });
+
+    it('2. a $ in --args reaches the program as written, through the kubelet\'s $(VAR) expansion', async () => {
+      // The same project, its default arguments replaced: the output file's name holds $$(Y) and $(HOME).
+      await generate({ module: 'example.com/tools/conv', kind: 'cli', deploy: 'kubernetes', args: "input.txt 'out-$$(Y)-$(HOME).txt'", force: true }, dir);
+      const result = await execa('./build.sh', ['deploy', 'dev'], { cwd: dir, env: { ...env, VERSION: 'v1.0.1' }, all: true, reject: false });
+      assert.equal(result.exitCode, 0, String(result.all));
+      // Unescaped, the kubelet would have made it out-$(Y)-$(HOME).txt.
+      assert.match(await logs(env['NAMESPACE']!), /"dst":"out-\$\$\(Y\)-\$\(HOME\)\.txt"/);
+    });
+  });
+
   it('names the versions it ran', () => {
     assert.equal(k.version, versionOf(clusterTools().kubernetes));
   });

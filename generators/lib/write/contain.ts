@@ -1,9 +1,11 @@
-// Containment: a destination is a path inside the project, as the generator itself could have
-// written it, with no symbolic link in any element and no way into .git/. Checked element by
-// element with lstat (never stat, which follows links), from the project root down.
+// Containment: a path inside the project (or the module, or a preset's folder), as the generator
+// itself could have written it, with no symbolic link in any element and no way into .git/.
+// Checked element by element with lstat (never stat, which follows links), from the root down.
+// Every path from outside goes through here: the writer's destinations, --config, --main, a
+// preset's caCerts and templates, and the files a .yo-rc.json records.
 import { lstatSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../answers.js';
+import { UsageError } from '../errors.js';
 
 /**
  * Why a "/"-separated project path is not one the generator could write (undefined when it is):
@@ -20,8 +22,8 @@ export function pathRule(destination: string): string | undefined {
   return undefined;
 }
 
-/** What lies at a destination: nothing, or a regular file (with its lstat). */
-export type Found = { kind: 'none'; missingFrom: number } | { kind: 'file'; stat: Stats };
+/** What lies at a path: nothing, or a regular file or folder (with its lstat). */
+export type Found = { kind: 'none'; missingFrom: number } | { kind: 'file' | 'folder'; stat: Stats };
 
 function lstat(file: string): Stats | undefined {
   try {
@@ -32,28 +34,42 @@ function lstat(file: string): Stats | undefined {
   }
 }
 
+export interface Containment {
+  /** What the root is, for the error: "the project" (the default), "the module", "the preset folder". */
+  within?: string;
+  /** What the last element must be when it exists: a regular file (the default) or a folder. */
+  expect?: 'file' | 'folder';
+}
+
 /**
- * Checks one destination against the rule and the disk: every folder on the way is a real
- * folder (no link), and the destination itself is a regular file or nothing. `what` names it in
- * the error ("--config x.yaml", ".yo-rc.json files key"). `missingFrom` is the index of the first
- * element that does not exist yet (its folders are to be made).
+ * The one containment check, for every path that reaches the generator from outside (a planned
+ * file, --config, --main, a preset's caCerts and templates, a record's keys): the path follows
+ * the rule (pathRule), every folder on the way is a real folder (no link, lstat all the way down),
+ * and the last element is what `expect` says, or nothing. `what` names the path in the error
+ * ("--config x.yaml", ".yo-rc.json files key"). `missingFrom` is the index of the first element
+ * that does not exist yet (its folders are to be made).
  */
-export function contained(root: string, destination: string, what: string = destination): Found {
-  const broken = pathRule(destination);
-  if (broken) throw new UsageError(`${what}: ${JSON.stringify(destination)} ${broken}`);
-  const elements = destination.split('/');
+export function contained(root: string, relative: string, what: string = relative, { within = 'the project', expect = 'file' }: Containment = {}): Found {
+  const broken = pathRule(relative);
+  if (broken) throw new UsageError(`${what}: ${JSON.stringify(relative)} ${broken.replace('the project', within)}`);
+  const elements = relative.split('/');
   for (let i = 0; i < elements.length; i++) {
     const rel = elements.slice(0, i + 1).join('/');
     const found = lstat(path.join(root, rel));
     if (found === undefined) return { kind: 'none', missingFrom: i };
-    if (found.isSymbolicLink()) {
-      throw new UsageError(`${what}: ${rel} is a symbolic link in the project: the generator follows no link (replace it with a real ${i < elements.length - 1 ? 'folder' : 'file'})`);
-    }
     const last = i === elements.length - 1;
-    if (!last && !found.isDirectory()) throw new UsageError(`${what}: ${rel} is a file in the project, so nothing can be written below it`);
-    if (last && found.isDirectory()) throw new UsageError(`${what}: is a folder in the project, not a file`);
-    if (last && !found.isFile()) throw new UsageError(`${what}: is not a regular file`);
-    if (last) return { kind: 'file', stat: found };
+    if (found.isSymbolicLink()) {
+      throw new UsageError(`${what}: ${rel} is a symbolic link in ${within}: the generator follows no link (replace it with a real ${!last || expect === 'folder' ? 'folder' : 'file'})`);
+    }
+    if (!last && !found.isDirectory()) throw new UsageError(`${what}: ${rel} is a file in ${within}, so nothing can lie below it`);
+    if (!last) continue;
+    if (expect === 'folder') {
+      if (!found.isDirectory()) throw new UsageError(`${what}: is a file in ${within}, not a folder`);
+      return { kind: 'folder', stat: found };
+    }
+    if (found.isDirectory()) throw new UsageError(`${what}: is a folder in ${within}, not a file`);
+    if (!found.isFile()) throw new UsageError(`${what}: is not a regular file`);
+    return { kind: 'file', stat: found };
   }
   throw new Error('internal: unreachable');
 }
