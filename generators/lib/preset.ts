@@ -332,7 +332,11 @@ async function checkSchema(json: unknown, where: string): Promise<void> {
     throw new UsageError(`${where}: ${field}: unknown field ${JSON.stringify(error.params['additionalProperty'])}`);
   }
   if (error.keyword === 'pattern' && field.startsWith('labels.')) {
-    throw new UsageError(`${where}: ${field}: not valid: must be ${LABEL_VALUE_RULE}`);
+    // The label's own check says what is wrong with the value (the character, and where).
+    const key = field.slice('labels.'.length);
+    const value = (json as { labels: Record<string, unknown> }).labels[key];
+    const checked = checkLabel(key, value);
+    throw new UsageError(invalidLine(`${where}: ${field}`, value, checked.ok ? { rule: LABEL_VALUE_RULE } : checked));
   }
   throw new UsageError(`${where}: ${field}: ${error.message}`);
 }
