@@ -8,7 +8,7 @@ import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { existsSync, statSync } from 'node:fs';
 import { escapeControls, isUserError, PROMPT_ABORTS, UsageError } from '../generators/lib/errors.js';
-import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
+import { INPUTS, SWITCHES } from '../generators/lib/inputs/index.js';
 
 // Loading yeoman-environment is most of our start-up time; Node 22.1+ can cache its compiled code.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
@@ -93,8 +93,8 @@ async function main(argv: string[]): Promise<void> {
       if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`update: ${JSON.stringify(folder)} is not a folder`);
       process.chdir(folder);
     }
-    const { updateTarget } = await import('../generators/lib/update.js');
-    const { packageVersion } = await import('../generators/lib/generator-support.js');
+    const { updateTarget } = await import('../generators/lib/update/index.js');
+    const { packageVersion } = await import('../generators/lib/package.js');
     const which = updateTarget(process.cwd(), packageVersion);
     return main([...(which === 'docker' ? ['docker'] : []), ...rest, '--update', '--yes']);
   }

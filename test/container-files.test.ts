@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { execa } from 'execa';
-import { checkRepository, REPOSITORY_RULE } from '../generators/lib/validate.js';
+import { checkRepository, REPOSITORY_RULE } from '../generators/lib/rules/index.js';
 import { makeCa } from './support/company-network.js';
 import { checkDockerfile } from './support/dockerfile-rules.js';
 import { cleanup, generate, read, tempDir } from './support/project.js';

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, 
 import path from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
-import { blobId } from '../generators/lib/record.js';
+import { blobId } from '../generators/lib/update/index.js';
 import { packedPackage } from './support/packed.js';
 import { cleanup, snapshot, tempDir } from './support/project.js';
 import { seeds } from './support/seeds.js';

@@ -7,9 +7,9 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, wr
 import path from 'node:path';
 import { execa, type Options } from 'execa';
 import { load } from 'js-yaml';
-import { blobId } from '../generators/lib/record.js';
-import { planUpdate } from '../generators/lib/update-plan.js';
-import { PRERELEASES } from '../generators/lib/go-releases.js';
+import { blobId } from '../generators/lib/update/index.js';
+import { planUpdate } from '../generators/lib/update/index.js';
+import { PRERELEASES } from '../generators/lib/rules/index.js';
 import { SERVICE_MAIN, writeModule } from './support/modules.js';
 import { expectRefused, packedPackage } from './support/packed.js';
 import { cleanup, listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
@@ -228,7 +228,7 @@ describe('containment: one writer, never outside the project, never half-written
     const binary = (text: string) => Buffer.concat([Buffer.from(text), Buffer.from([0, 1, 2])]);
     const [base, now, next] = [binary('base'), binary('yours'), binary('generator')];
     const [file] = planUpdate({
-      rendered: [{ destination: 'logo.bin', bytes: next, executable: false }],
+      rendered: [{ destination: 'logo.bin', bytes: next }],
       record: { 'logo.bin': blobId(base) },
       read: () => now,
       base: () => base,

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execaSync } from 'execa';
-import { equivalentCommand } from '../generators/lib/answers.js';
-import { isInteractive } from '../generators/lib/generator-support.js';
-import { INPUTS, type Answers } from '../generators/lib/inputs.js';
+import { equivalentCommand } from '../generators/lib/inputs/index.js';
+import { isInteractive } from '../generators/lib/run/index.js';
+import { INPUTS, type Answers } from '../generators/lib/inputs/index.js';
 import { assertCommandReproduces, generate, generateFailing, isExecutable, listFiles, read, runApp, tempDir } from './support/project.js';
 
 const SERVICE_FILES = [

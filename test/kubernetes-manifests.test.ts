@@ -11,7 +11,7 @@ import { clusterTools } from './support/engines/tools.js';
 import { expectRefused, packedPackage } from './support/packed.js';
 import { cleanup, generate, listFiles, PACKAGE_ROOT, read, runApp, tempDir } from './support/project.js';
 import { GIT_ENV } from './support/users.js';
-import { checkNamespace, checkQuantity, checkRepository, isKubernetesLabel, kubernetesName } from '../generators/lib/validate.js';
+import { checkNamespace, checkQuantity, checkRepository, isKubernetesLabel, kubernetesName } from '../generators/lib/rules/index.js';
 
 type Doc = { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [key: string]: any };
 

@@ -4,7 +4,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { execa } from 'execa';
-import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
+import { INPUTS, SWITCHES } from '../generators/lib/inputs/index.js';
 import { shopModule } from './support/modules.js';
 import { packedPackage, toolRecorders } from './support/packed.js';
 import { cleanup, listFiles, PACKAGE_ROOT, read, tempDir } from './support/project.js';
@@ -23,7 +23,7 @@ describe('the packed package', function () {
   it('ships compiled JS, every template and the bin, and no TypeScript sources or tests', () => {
     const installed = path.join(prefix, 'node_modules/generator-dockergo');
     const files = listFiles(installed);
-    for (const f of ['dist/generator-dockergo.js', 'generators/app/index.js', 'generators/lib/inputs.js', 'README.md'])
+    for (const f of ['dist/generator-dockergo.js', 'generators/app/index.js', 'generators/lib/inputs/index.js', 'README.md'])
       assert.ok(files.includes(f), f);
     const templates = listFiles(path.join(PACKAGE_ROOT, 'templates')).map((t) => `templates/${t}`);
     assert.ok(templates.length > 8);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { presetSchema } from '../generators/lib/preset.js';
+import { presetSchema } from '../generators/lib/presets/index.js';
 import { makeCa } from './support/company-network.js';
 import { checkDockerfile } from './support/dockerfile-rules.js';
 import { assertCommandReproduces, cleanup, generate, generateFailing, listFiles, PACKAGE_ROOT, read, runApp, tempDir } from './support/project.js';

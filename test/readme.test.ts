@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { withFlagTable } from '../generators/lib/flag-table.js';
+import { withFlagTable } from '../generators/lib/inputs/index.js';
 import { withProgramsTable } from './support/programs.js';
-import { INPUTS, SWITCHES } from '../generators/lib/inputs.js';
-import { toTemplateData } from '../generators/lib/template-data.js';
+import { INPUTS, SWITCHES } from '../generators/lib/inputs/index.js';
+import { toTemplateData } from '../generators/lib/plan/index.js';
 import { PACKAGE_ROOT } from './support/project.js';
 
 const readme = readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');

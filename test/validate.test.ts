@@ -25,9 +25,9 @@ import {
   checkRepository,
   quantityValue,
   type Checked,
-} from '../generators/lib/validate.js';
+} from '../generators/lib/rules/index.js';
 import { invalidLine } from '../generators/lib/errors.js';
-import { GENERATED_FILES } from '../generators/lib/inputs.js';
+import { GENERATED_FILES } from '../generators/lib/inputs/index.js';
 import { cleanup, tempDir } from './support/project.js';
 
 const accepts = (result: { ok: boolean }): boolean => result.ok;

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../generators/lib/errors.js';
-import { projectFiles } from '../generators/lib/files.js';
-import { templatesRoot } from '../generators/lib/generator-support.js';
-import { renderPlan } from '../generators/lib/render.js';
-import { toTemplateData } from '../generators/lib/template-data.js';
+import { projectFiles } from '../generators/lib/plan/index.js';
+import { templatesRoot } from '../generators/lib/package.js';
+import { renderPlan } from '../generators/lib/plan/index.js';
+import { toTemplateData } from '../generators/lib/plan/index.js';
 import { systemOps, writeTree, type TreePlan, type WriteOps } from '../generators/lib/write/tree.js';
-import type { Answers } from '../generators/lib/inputs.js';
+import type { Answers } from '../generators/lib/inputs/index.js';
 import { cleanup, read, snapshot, tempDir } from './support/project.js';
 
 const ANSWERS: Answers = {

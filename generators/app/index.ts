@@ -1,12 +1,12 @@
 // `yo dockergo` / `generator-dockergo`: scaffolds a containerised Go service.
 // The class only sequences Yeoman's run loop; the work lives in ../lib.
 import Generator from 'yeoman-generator';
-import { equivalentCommand } from '../lib/answers.js';
-import { DockergoGenerator } from '../lib/base.js';
-import { projectFiles } from '../lib/files.js';
-import { declareOptions, deployHint, packageVersion } from '../lib/generator-support.js';
-import { toTemplateData, type TemplateData } from '../lib/template-data.js';
-import { isPrivilegedPort, shellQuote } from '../lib/validate.js';
+import { equivalentCommand } from '../lib/inputs/index.js';
+import { packageVersion } from '../lib/package.js';
+import { projectFiles, toTemplateData, type TemplateData } from '../lib/plan/index.js';
+import { isPrivilegedPort, shellQuote } from '../lib/rules/index.js';
+import { declareOptions, DockergoGenerator, runTool } from '../lib/run/index.js';
+import { deployHints } from '../lib/targets/index.js';
 
 export default class AppGenerator extends DockergoGenerator {
   protected readonly generatorName = 'app' as const;
@@ -59,23 +59,22 @@ export default class AppGenerator extends DockergoGenerator {
   async install(): Promise<void> {
     if (this.optionValue('skip-install') === true || this.dryRun || this.updating) return;
     const top = await this.spawn('git', ['rev-parse', '--show-toplevel'], { cwd: this.destinationPath(), reject: false, stdio: 'pipe' });
-    if (top.exitCode !== 0) await this.runTool('git', ['init', '--quiet']);
+    if (top.exitCode !== 0) await runTool(this, 'git', ['init', '--quiet']);
     else {
       // Said, not silent: `update` needs the files committed, and this repository is someone else's.
       this.notice(`no git init: ${this.destinationPath()} is inside the git repository at ${String(top.stdout).trim()}; commit the new files there (generator-dockergo update merges from what is committed)`);
     }
-    await this.runTool('go', ['mod', 'tidy']);
+    await runTool(this, 'go', ['mod', 'tidy']);
   }
 
   end(): void {
     this.printNotices();
-    if (this.updating) return;
-    if (this.dryRun) return this.reportDryRun();
+    if (this.updating || this.dryRun) return;
     this.storeWritten();
     const folder = this.folder === '' ? [] : [shellQuote(this.folder)];
-    if (this.interactive) {
+    if (this.sources.interactive) {
       // A cli has no port or compose file: its equivalent command carries neither.
-      const command = equivalentCommand(this.answers, [...this.presetWords().map(shellQuote), ...folder]);
+      const command = equivalentCommand(this.answers, [...(this.preset ? ['--preset', this.preset.spec] : []).map(shellQuote), ...folder]);
       this.log(`\nTo generate this again without prompts:\n  ${command}\n`);
     }
     const steps = [
@@ -84,7 +83,7 @@ export default class AppGenerator extends DockergoGenerator {
       './build.sh build',
       this.data.isService ? `./build.sh run   # then: curl localhost:${this.data.port}/healthz` : `./build.sh run${this.data.args.length > 0 ? '' : ' input.txt output.txt'}`,
       ...(this.data.compose ? ['docker compose watch   # or: the dev loop, rebuilt on every Go change'] : []),
-      ...(this.data.deploy === 'kubernetes' ? [deployHint(this.data)] : []),
+      ...deployHints(this.data.deploy, this.data),
     ];
     this.log(`\n${this.data.name} is ready. Next:\n${steps.map((s) => `  ${s}\n`).join('')}`);
   }

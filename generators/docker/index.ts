@@ -5,16 +5,13 @@
 // none, and .yo-rc.json; it never touches .go files, go.mod or go.sum.
 import { existsSync } from 'node:fs';
 import Generator from 'yeoman-generator';
-import { equivalentCommand } from '../lib/answers.js';
-import { UsageError } from '../lib/errors.js';
-import { contained } from '../lib/write/contain.js';
-import { DockergoGenerator } from '../lib/base.js';
-import { containerFiles, type PlannedFile } from '../lib/files.js';
-import { declareOptions, deployHint, packageVersion } from '../lib/generator-support.js';
-import { programName, shellQuote } from '../lib/validate.js';
-import { inspectMain, scanModule, type MainDeps, type MainPackage, type ModuleInfo } from '../lib/module-scan.js';
-import type { InputName } from '../lib/inputs.js';
-import { toTemplateData, type TemplateData } from '../lib/template-data.js';
+import { equivalentCommand, type InputName } from '../lib/inputs/index.js';
+import { checkConfigFilesExist, inspectMain, pickMain, programNotes, scanModule, type MainDeps, type MainPackage, type ModuleInfo } from '../lib/module/index.js';
+import { packageVersion } from '../lib/package.js';
+import { containerFiles, toTemplateData, type PlannedFile, type TemplateData } from '../lib/plan/index.js';
+import { programName, shellQuote } from '../lib/rules/index.js';
+import { declareOptions, DockergoGenerator } from '../lib/run/index.js';
+import { deployHints } from '../lib/targets/index.js';
 
 /** Compose files `docker compose` reads before or instead of compose.yaml's neighbours. */
 const OTHER_COMPOSE_FILES = ['compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -51,13 +48,15 @@ export default class DockerGenerator extends DockergoGenerator {
       const flag = this.optionValue('main');
       const stored = this.stored()['main'];
       const given = typeof flag === 'string' && flag !== '' ? { value: flag, where: '--main' } : { value: stored, where: '.yo-rc.json main' };
-      this.main = await pickMain(this, this.root, this.module, given, this.interactive);
+      const ask = async (message: string, choices: string[]) =>
+        ((await this.prompt([{ type: 'select', name: 'main', message, choices }] as never)) as { main: string }).main;
+      this.main = await pickMain(ask, this.root, this.module, given, this.sources.interactive);
       // Refusals come before any question: what the build would fail at, it fails at here.
       this.deps = inspectMain(this.root, this.module, this.main, () =>
         this.log(`Downloading the modules ${this.main.pkg} imports into the Go module cache, to look for cgo in them (go list -deps) ...`),
       );
       // What go.mod says is a fact (read again on every run), unless --go-version (or an answers file) overrides it.
-      const goVersion = this.flags.goVersion ?? this.fileAnswers.goVersion ?? this.module.goVersion;
+      const goVersion = this.sources.flags.goVersion ?? this.sources.fileAnswers.goVersion ?? this.module.goVersion;
       await this.resolveAnswers({
         ask: (key) => !FROM_MODULE.has(key),
         facts: { module: this.module.module, layout: this.main.pkg === '.' ? 'flat' : 'cmd', ...(goVersion ? { goVersion } : {}) },
@@ -101,91 +100,23 @@ export default class DockerGenerator extends DockergoGenerator {
         store: { main: this.main.pkg },
         // go.mod's version is read again on every run: a stored one would go stale (and an old one,
         // say 1.20, would fail the new-project rule, Go 1.22+, on the next run).
-        omit: (this.flags.goVersion ?? this.fileAnswers.goVersion) === undefined ? ['goVersion'] : [],
+        omit: (this.sources.flags.goVersion ?? this.sources.fileAnswers.goVersion) === undefined ? ['goVersion'] : [],
       }),
     );
   }
 
   end(): void {
     this.printNotices();
-    if (this.updating) return;
-    if (this.dryRun) return this.reportDryRun();
+    if (this.updating || this.dryRun) return;
     this.storeWritten();
-    if (this.interactive) {
-      const words = [...this.presetWords(), '--main', this.main.pkg].map(shellQuote);
+    if (this.sources.interactive) {
+      const words = [...(this.preset ? ['--preset', this.preset.spec] : []), '--main', this.main.pkg].map(shellQuote);
       const omit: InputName[] = ['module', 'layout'];
       const command = equivalentCommand(this.answers, words, { command: 'generator-dockergo docker', omit });
       this.log(`\nTo do this again without prompts:\n  ${command}\n`);
     }
-    const steps = ['./build.sh build', './build.sh test', './build.sh run', ...(this.data.deploy === 'kubernetes' ? [deployHint(this.data)] : [])];
+    const steps = ['./build.sh build', './build.sh test', './build.sh run', ...deployHints(this.data.deploy, this.data)];
     const which = this.main.pkg === '.' ? this.module.module : `${this.module.module} (${this.main.pkg})`;
     this.log(`\nContainer files for ${which} are ready. Next:\n${steps.map((s) => `  ${s}\n`).join('')}`);
   }
-}
-
-/** The main package: --main (or the stored one), the only one, or asked when there are several. */
-async function pickMain(
-  generator: Generator,
-  root: string,
-  module: ModuleInfo,
-  given: { value: unknown; where: string },
-  interactive: boolean,
-): Promise<MainPackage> {
-  const found = module.candidates.map((m) => m.pkg).join(', ');
-  if (typeof given.value === 'string' && given.value !== '') {
-    const pkg = `./${given.value.replace(/^\.\//, '').replace(/\/+$/, '')}`.replace(/^\.\/\.?$/, '.');
-    // A folder of the module's own, no link on the way: go list does not follow one, and neither do we.
-    if (pkg !== '.') contained(root, pkg.slice(2), `${given.where} ${given.value}`, { within: 'the module', expect: 'folder' });
-    const main = module.mains.find((m) => m.pkg === pkg);
-    if (!main) throw new UsageError(`${given.where}: ${JSON.stringify(given.value)} is not a main package of this module (found: ${found || 'none'})`);
-    return main;
-  }
-  if (module.candidates.length === 0) {
-    const others = module.mains.map((m) => m.pkg).join(', ');
-    throw new UsageError(`no main package at the module root or in cmd/*: nothing to put in an image${others ? ` (pick one of ${others} with --main)` : ''}`);
-  }
-  if (module.candidates.length === 1) return module.candidates[0]!;
-  if (!interactive) {
-    throw new UsageError(`several main packages (${found}): pick one with --main, e.g. --main ${module.candidates[0]!.pkg}`);
-  }
-  const { main } = (await generator.prompt([
-    { type: 'select', name: 'main', message: 'Which main package goes into the image?', choices: module.candidates.map((m) => m.pkg) },
-  ] as never)) as { main: string };
-  return module.mains.find((m) => m.pkg === main)!;
-}
-
-// Helpers are functions, not methods: Yeoman runs every public method of a generator as a task.
-
-/**
- * Config files are the module's own: each must exist, as a regular file inside the module with no
- * link on the way, for the image's COPY and the ConfigMap (a link would carry a file from anywhere).
- */
-function checkConfigFilesExist(config: readonly string[], root: string): void {
-  for (const file of config) {
-    if (contained(root, file, `--config ${file}`, { within: 'the module' }).kind === 'none') {
-      throw new UsageError(`--config ${file}: no such file in the module: the image copies it, so create it first (dockergo:docker writes no config files)`);
-    }
-  }
-}
-
-/** What the generator could not learn about the program, so that the files do not assume it. */
-function programNotes(main: MainPackage, deps: MainDeps, data: TemplateData): string[] {
-  const notes: string[] = [];
-  const found = deps.versionCandidates;
-  if (found.length !== 1) {
-    const why =
-      found.length === 0
-        ? 'has no package-level string variable named version, in its main package or a version package of this module'
-        : `has several version variables (${found.join(', ')})`;
-    notes.push(`no version stamp: ${main.pkg} ${why}, so the build sets none (-X); the image's version is in its labels`);
-  }
-  if (deps.incomplete) notes.push(`cgo check incomplete: a dependency could not be read (${deps.incomplete})`);
-  if (!data.isService) return notes;
-  if (!data.healthcheck) {
-    notes.push(`no HEALTHCHECK: ${main.pkg} has no -healthcheck flag for the image to run, and whether it serves /healthz is unknown: give probes a path it serves`);
-  }
-  if (!deps.readsPort && data.args.length === 0) {
-    notes.push(`ENV PORT=${data.port} is set, but ${main.pkg} never reads PORT (nor does a package of the module it imports): if it does not listen on :${data.port} by default, give its listen flag with --args`);
-  }
-  return notes;
 }

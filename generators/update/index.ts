@@ -4,8 +4,9 @@
 // stored answers (flags change them) and merges the new output file by file.
 import { fileURLToPath } from 'node:url';
 import Generator from 'yeoman-generator';
-import { declareOptions, packageVersion, quietUserErrors } from '../lib/generator-support.js';
-import { updateTarget } from '../lib/update.js';
+import { packageVersion } from '../lib/package.js';
+import { declareOptions, quietUserErrors } from '../lib/run/index.js';
+import { updateTarget } from '../lib/update/index.js';
 
 export default class UpdateGenerator extends Generator {
   private readonly fail: (error: unknown) => never;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { moduleBase } from '../../generators/lib/validate.js';
+import { moduleBase } from '../../generators/lib/rules/index.js';
 import { engines, type Engines } from '../support/engines/engines.js';
 import { checkoutModule, goSources } from '../support/modules.js';
 import { expectRefused, packedPackage } from '../support/packed.js';

@@ -2,8 +2,8 @@
 // preset.schema.json (from the input table), and the README's second corpus table (from PROGRAMS).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { withFlagTable } from '../../generators/lib/flag-table.js';
-import { presetSchema } from '../../generators/lib/preset.js';
+import { withFlagTable } from '../../generators/lib/inputs/index.js';
+import { presetSchema } from '../../generators/lib/presets/index.js';
 import { PACKAGE_ROOT } from './project.js';
 import { withProgramsTable } from './programs.js';
 

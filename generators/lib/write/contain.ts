@@ -3,7 +3,7 @@
 // Checked element by element with lstat (never stat, which follows links), from the root down.
 // Every path from outside goes through here: the writer's destinations, --config, --main, a
 // preset's caCerts and templates, and the files a .yo-rc.json records.
-import { lstatSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -95,4 +95,13 @@ export function reason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code && REASONS[code]) return REASONS[code];
   return code ?? (error as Error).message;
+}
+
+/** Every file below dir, as sorted "/"-separated relative paths; [] when dir does not exist. */
+export function filesBelow(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => !e.isDirectory())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
 }

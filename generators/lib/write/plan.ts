@@ -18,6 +18,15 @@ export interface PlannedPath {
   keepExisting?: boolean;
 }
 
+/** A file of the plan: the template that renders it, and where it goes. */
+export interface PlannedFile extends PlannedPath {
+  /** Relative to templates/ (or absolute, for a preset's overlay). */
+  template: string;
+  executable?: boolean;
+  /** Data for this file alone, beside the shared template data. */
+  extra?: Record<string, unknown>;
+}
+
 /** What a path is, following links: only for the project folder's own ancestors. */
 function stat(file: string): Stats | undefined {
   try {
