@@ -2,7 +2,7 @@
 // (types.ts): the core, the shared Kubernetes workload, and each deploy target's own data.
 import type { Answers, Layout } from '../inputs/index.js';
 import { REPOSITORY_ERE, REPOSITORY_RULE, splitArgs } from '../rules/index.js';
-import { kubernetesData, TARGETS, type TargetData, type TargetFacts } from '../targets/index.js';
+import { deployTarget, kubernetesData, TARGETS, type TargetData, type TargetFacts } from '../targets/index.js';
 import { dollarsDoubled, jsonArray, makeWords, shellWord, yamlString } from './escape.js';
 import { CA_BUNDLE_FILE, type CoreData, type DataOptions, type ImageRefs, type TemplateData } from './types.js';
 
@@ -99,6 +99,7 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     compose: isService && answers.compose && existing?.composeFile === undefined,
     ci: answers.ci,
     deploy: answers.deploy,
+    deployCommands: [...(deployTarget(answers.deploy)?.commands ?? [])],
     kubernetes: workload,
     repositoryEre: REPOSITORY_ERE,
     repositoryRule: REPOSITORY_RULE,

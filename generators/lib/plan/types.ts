@@ -87,8 +87,10 @@ export interface CoreData {
   compose: boolean;
   /** The CI workflow written: "none" or "github". */
   ci: Ci;
-  /** The deployment manifests written: "none" or "kubernetes". */
+  /** The deploy target: "none" or a row of targets/index.ts ("kubernetes"). */
   deploy: Deploy;
+  /** The commands the deploy target adds to build.sh and the Makefile ("deploy", "manifests"). */
+  deployCommands: string[];
   /** The Kubernetes workload every deploy target renders (targets/workload.ts). */
   kubernetes: KubernetesData;
   /** The rule build.sh checks REGISTRY with, the generator's own: a POSIX extended regular expression, and its clause. */

@@ -15,7 +15,7 @@ export * from './workload.js';
 export const TARGETS = [kustomize] as const satisfies readonly DeployTarget<unknown>[];
 
 // Each --deploy choice has its row: a choice added to the input table without one fails to compile.
-const BY_NAME: Readonly<Record<TargetName, DeployTarget<unknown>>> = Object.fromEntries(TARGETS.map((t) => [t.name, t])) as Record<TargetName, DeployTarget<unknown>>;
+const BY_NAME = Object.fromEntries(TARGETS.map((t) => [t.name, t])) as Readonly<Record<TargetName, DeployTarget<unknown>>>;
 
 /** The target --deploy names, or undefined for "none". */
 export function deployTarget(deploy: Deploy): DeployTarget<unknown> | undefined {

@@ -150,7 +150,10 @@ export function kubernetesPresetSchema(): Record<string, unknown> {
 }
 
 /** The preset's kubernetes section, each value against its rule. */
-export function checkKubernetesPreset(raw: { registry?: string; namespace?: string; resources?: Record<string, string> } | undefined, where: string): KubernetesPreset {
+export function checkKubernetesPreset(
+  raw: { registry?: string; namespace?: string; resources?: Record<string, string> } | undefined,
+  where: string,
+): KubernetesPreset {
   const out: KubernetesPreset = {};
   const take = (field: string, value: string, check: (v: string) => Checked<string>): string => {
     const checked = check(value);
