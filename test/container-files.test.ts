@@ -77,7 +77,7 @@ describe('our Dockerfile rules catch what they promise', () => {
 
   it('dockerfile-utils is live: it flags a relative WORKDIR and a second HEALTHCHECK', () => {
     const text = good.replace('USER 65532:65532', 'WORKDIR data\nHEALTHCHECK NONE\nUSER 65532:65532');
-    const messages = validate(text).map((d) => String(d.message));
+    const messages = validate(text).map((d) => (typeof d.message === 'string' ? d.message : d.message.value));
     assert.ok(messages.some((m) => /WORKDIR paths should be absolute/.test(m)), messages.join('; '));
     assert.ok(messages.some((m) => /only be one HEALTHCHECK/.test(m)), messages.join('; '));
   });

@@ -130,7 +130,8 @@ describe('containment property: hostile trees through every kind of run, through
         // Whatever was there moves outside, so the link leads to what the run would write over.
         const away = path.join(outside, `moved-${elements.slice(0, depth + 1).join('-')}`);
         if (existsSync(at) && !lstatSync(at).isSymbolicLink()) renameSync(at, away);
-        else if (!existsSync(away)) (last ? writeFileSync(away, 'outside\n') : mkdirSync(away));
+        else if (!existsSync(away) && last) writeFileSync(away, 'outside\n');
+        else if (!existsSync(away)) mkdirSync(away);
         if (!existsSync(at)) symlinkSync(away, at);
         return;
       }

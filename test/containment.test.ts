@@ -201,8 +201,8 @@ describe('containment: one writer, never outside the project, never half-written
   it('5. --answers - reads stdin to its end, however slowly the producer writes', async () => {
     const parent = tempDir('contain-');
     const child = execa(bin, ['--yes', '--skip-install', '--go-version', '1.26.8', '--answers', '-', 'p'], { cwd: parent, reject: false, all: true, stdin: 'pipe' });
-    setTimeout(() => child.stdin!.write('{"module": "example.com/'), 500);
-    setTimeout(() => child.stdin!.end('a/p"}'), 1_200);
+    setTimeout(() => child.stdin.write('{"module": "example.com/'), 500);
+    setTimeout(() => child.stdin.end('a/p"}'), 1_200);
     const result = await child;
     assert.equal(result.exitCode, 0, String(result.all));
     assert.match(read(path.join(parent, 'p'), 'go.mod'), /^module example\.com\/a\/p$/m);
@@ -359,6 +359,7 @@ describe('containment: one writer, never outside the project, never half-written
     const parent = tempDir('contain-');
     writeFileSync(path.join(parent, 'esc.json'), JSON.stringify({ module: '\u001b[31mred\u009b2J' }));
     const line = await expectRefused(bin, parent, ['--yes', '--answers', 'esc.json', 'p'], /answers file .*esc\.json: module: /);
+    // eslint-disable-next-line no-control-regex -- the raw ESC and CSI bytes are what must never be printed
     assert.doesNotMatch(line, /[\u001b\u009b]/);
     assert.match(line, /"\\u001b\[31mred\\x9b2J"/);
     const broken = await expectRefused(bin, parent, ['--yes', '--answers', 'no\nsuch.json', 'p'], /answers file .*no\\nsuch\.json: cannot read it: ENOENT/);

@@ -157,7 +157,7 @@ describe('dockergo:app on flags', () => {
   it('runs git init and go mod tidy unless --skip-install', async () => {
     const dir = tempDir();
     const result = await runApp(dir, { yes: true, module: 'example.com/x', skipInstall: false }).withSpawnMock();
-    const calls = (result.getSpawnArgsUsingDefaultImplementation() as unknown[][]).map((c) => [c[1], ...(c[2] as string[])].join(' '));
+    const calls = (result.getSpawnArgsUsingDefaultImplementation()).map((c) => [c[1], ...(c[2] as string[])].join(' '));
     assert.ok(calls.includes('go mod tidy'), calls.join('; '));
     assert.ok(calls.includes('git rev-parse --show-toplevel'), calls.join('; '));
     const skipped = await runApp(tempDir(), { yes: true, module: 'example.com/x', skipInstall: true })

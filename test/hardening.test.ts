@@ -425,7 +425,7 @@ describe('hardening: the packed bin at the edges', function () {
 
     it('a bad answers file on stdin is one line', async () => {
       const dir = tempDir();
-      await refused(dir, ['--skip-install', '--answers', '-', 'svc'], /answers on stdin: not valid JSON/, { stdin: 'pipe', input: '{\n  "module": x\n}\n' } as Options);
+      await refused(dir, ['--skip-install', '--answers', '-', 'svc'], /answers on stdin: not valid JSON/, { stdin: 'pipe', input: '{\n  "module": x\n}\n' });
       cleanup(dir);
     });
 

@@ -309,7 +309,7 @@ describe('--deploy kubernetes: names and rules', () => {
 });
 
 describe('--deploy kubernetes: the docs', () => {
-  it('the example preset shapes the manifests; its hand-written manifest is gone', async () => {
+  it('the example preset shapes the manifests; its hand-written manifest is gone', () => {
     const preset = JSON.parse(read(PACKAGE_ROOT, 'examples/acme-preset/preset.json'));
     assert.ok(preset.kubernetes?.registry && preset.kubernetes?.namespace);
     assert.ok(!listFiles(path.join(PACKAGE_ROOT, 'examples/acme-preset')).includes('templates/deploy/kubernetes.yaml.ejs'));

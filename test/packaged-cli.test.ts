@@ -64,7 +64,7 @@ describe('the packed package', function () {
     const dir = tempDir();
     const run = await execa(bin, ['--yes', '--module', 'example.com/e2e/svc', '--config', 'app.yaml'], { cwd: dir, all: true });
     assert.match(run.all ?? '', /svc is ready/);
-    assert.match(run.all ?? '', /^  docker compose watch /m);
+    assert.match(run.all ?? '', /^ {2}docker compose watch /m);
     assert.ok(existsSync(path.join(dir, '.git')), 'git init did not run');
     assert.ok(listFiles(dir).includes('app.yaml'));
     await execa('go', ['build', './...'], { cwd: dir });

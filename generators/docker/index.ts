@@ -49,7 +49,7 @@ export default class DockerGenerator extends DockergoGenerator {
       const stored = this.stored()['main'];
       const given = typeof flag === 'string' && flag !== '' ? { value: flag, where: '--main' } : { value: stored, where: '.yo-rc.json main' };
       const ask = async (message: string, choices: string[]) =>
-        ((await this.prompt([{ type: 'select', name: 'main', message, choices }] as never)) as { main: string }).main;
+        (await this.prompt<{ main: string }>([{ type: 'select', name: 'main', message, choices }] as never)).main;
       this.main = await pickMain(ask, this.root, this.module, given, this.sources.interactive);
       // Refusals come before any question: what the build would fail at, it fails at here.
       this.deps = inspectMain(this.root, this.module, this.main, () =>

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     const measured = [await onEngine(o, await buildkitBuilder(), dirs), await onEngine(o, await buildahBuilder(), dirs)];
     const generator = await generatorTimes(o, (await packedPackage()).prefix);
     const e = await engines();
-    const kubernetes = await onCluster(o, e, await cluster(async () => e));
+    const kubernetes = await onCluster(o, e, await cluster(() => Promise.resolve(e)));
     const cache = await ciCache(o, e);
     const report = markdown({ engines: measured, generator, kubernetes, cache, modules: moduleCount(service), runs });
     mkdirSync(path.dirname(flags.out), { recursive: true });

@@ -43,7 +43,7 @@ describe('the benchmark, one smoke round (npm run bench measures; this checks th
       return { result: await timed(`builds on ${name}`, () => onEngine(own, images, dirs, log)), modules: moduleCount(service) };
     };
     const e = await engines();
-    const k = await cluster(async () => e);
+    const k = await cluster(() => Promise.resolve(e));
     const [buildkit, buildah, generator, kubernetes, cache] = await Promise.all([
       race('buildkit', await buildkitBuilder()),
       race('buildah', await buildahBuilder()),

@@ -199,7 +199,8 @@ describe('CACHE_DIR=DIR ./build.sh: the caches survive from one builder to the n
       cpSync(cacheDir, damaged, { recursive: true });
       const tar = path.join(damaged, 'mounts/gomod.tar');
       const bytes = readFileSync(tar);
-      bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+      const middle = Math.floor(bytes.length / 2);
+      bytes[middle] = bytes[middle]! ^ 0xff;
       writeFileSync(tar, bytes);
       const built = await ok(onNewBuilder(other, ['build'], { CACHE_DIR: damaged, VERSION: 'v3.0.0' }), 'build on a damaged cache');
       const said = built.stderr.split('\n').filter((l) => l.startsWith('build.sh:'));

@@ -153,7 +153,7 @@ describe('second corpus: real programs, run as their authors meant, with no dock
         await use(address);
       } catch (error) {
         const logs = await docker(['logs', '--tail', '30', id]);
-        throw new Error(`${(error as Error).message}\ncontainer log:\n${logs.all}`);
+        throw new Error(`${(error as Error).message}\ncontainer log:\n${String(logs.all)}`, { cause: error });
       }
     } finally {
       await docker(['rm', '--force', id]);

@@ -103,7 +103,7 @@ describe('real-world corpus: dockergo:docker on open-source modules, built and r
         if (m.vendor) assert.doesNotMatch(read(dir, 'Dockerfile'), /go mod download/);
         if (m.fixture === 'layouts') {
           // The replaced module's folder reaches the download step; assembly and .syso files reach the build.
-          assert.match(read(dir, 'Dockerfile'), /^COPY lib\/ lib\/\n(?:#.*\n)*RUN --mount=type=cache,target=\/go\/pkg\/mod \\\n    --mount=type=secret,id=netrc,target=\/root\/\.netrc \\\n    if ! go mod download /m);
+          assert.match(read(dir, 'Dockerfile'), /^COPY lib\/ lib\/\n(?:#.*\n)*RUN --mount=type=cache,target=\/go\/pkg\/mod \\\n {4}--mount=type=secret,id=netrc,target=\/root\/\.netrc \\\n {4}if ! go mod download /m);
           const allow = read(dir, '.dockerignore').split('\n');
           for (const line of ['!lib/', '!*.s', '!*.syso', '!testdata/']) assert.ok(allow.includes(line), line);
           assert.ok(!allow.includes('!tools/'), 'the nested module is not part of this one');

@@ -133,7 +133,7 @@ interface Attestation {
 
 /** The in-toto attestations an index in the secure registry holds, one per platform per kind, read from its blobs. */
 async function attestations(repo: string, name: string): Promise<Attestation[]> {
-  const json = async (p: string, accept: string[] = []) => (await (await e.secure.api(`/v2/${repo}/${name}/${p}`, accept)).json()) as any;
+  const json = async (p: string, accept: string[] = []) => (await (await e.secure.api(`/v2/${repo}/${name}/${p}`, accept)).json());
   const index = await json(`manifests/${VERSION}`, ['application/vnd.oci.image.index.v1+json']);
   const found: Attestation[] = [];
   for (const m of index.manifests.filter((x: any) => x.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')) {

@@ -67,7 +67,7 @@ describe('Kubernetes: the manifests on a real cluster', function () {
 
   before(async () => {
     e = await engines();
-    k = await cluster(async () => e);
+    k = await cluster(() => Promise.resolve(e));
     logOnce(`cluster: Kubernetes ${k.version} and etcd ${k.etcdVersion}, built from the Go module proxy, on Debian's containerd ${k.containerdVersion}: Ready in ${k.startSeconds.toFixed(1)} s`);
   });
   after(() => dirs.forEach(cleanup));
@@ -100,8 +100,8 @@ describe('Kubernetes: the manifests on a real cluster', function () {
           const file = path.join(dir, `${overlay}.rendered.yaml`);
           writeFileSync(file, rendered);
           const applied = await k.run(['apply', '--dry-run=server', '--validate=strict', '--warnings-as-errors', '-f', file]);
-          assert.equal(applied.exitCode, 0, `${overlay}: ${applied.all}`);
-          assert.doesNotMatch(String(applied.all), /[Ww]arning/, `${overlay}: ${applied.all}`);
+          assert.equal(applied.exitCode, 0, `${overlay}: ${String(applied.all)}`);
+          assert.doesNotMatch(String(applied.all), /[Ww]arning/, `${overlay}: ${String(applied.all)}`);
           const score = await kubeScore(file);
           const critical = String(score.stdout).split('\n').filter((l) => l.startsWith('[CRITICAL]'));
           assert.deepEqual(critical, [], `${overlay}: kube-score:\n${score.all}`);

@@ -211,7 +211,7 @@ export async function startCompanyServers(dir: string, id: string): Promise<Comp
     daemons.push(
       await startDaemon('fcgiwrap', '/usr/sbin/fcgiwrap', ['-s', `unix:${socket}`], {
         logFile: path.join(dir, 'fcgiwrap.log'),
-        ready: async () => readdirSync(dir).includes('fcgiwrap.sock'),
+        ready: () => Promise.resolve(readdirSync(dir).includes('fcgiwrap.sock')),
       }),
     );
     if (await listening(443)) throw new Error('127.0.0.1:443 is taken: the company network needs it (a module path has no port)');

@@ -86,7 +86,7 @@ export type Options = Record<string, unknown>;
 /** A yeoman-test run of dockergo:app in `dir`, on these options (our flags, camelCased). */
 export function runApp(dir: string, options: Options) {
   // yeoman-test types options as Yeoman's base options; ours come from the input table.
-  return helpers.run(APP_GENERATOR, { namespace: 'dockergo:app' }).cd(dir).withOptions(options as never);
+  return helpers.run(APP_GENERATOR, { namespace: 'dockergo:app' }).cd(dir).withOptions(options);
 }
 
 /** Runs dockergo:app non-interactively on flags, in `dir` (a new temp folder by default). */

@@ -53,7 +53,7 @@ export function toRaw(answers: Partial<Answers>): RawInputs {
   const out: RawInputs = {};
   for (const spec of INPUTS as readonly InputSpec[]) {
     const value = answers[spec.key];
-    if (value !== undefined) out[spec.key] = Array.isArray(value) ? [...value] : (value as string | number | boolean);
+    if (value !== undefined) out[spec.key] = Array.isArray(value) ? [...value] : (value);
   }
   return out;
 }

@@ -98,6 +98,9 @@ export const GENERATED_FILES: ReadonlySet<string> = new Set([
   'compose.yaml', '.github/workflows/ci.yml', 'company-ca.pem',
 ]);
 
+/** A row of the table, whichever input it defines. */
+type AnyInputSpec = { [K in InputName]: InputSpec<K> }[InputName];
+
 function spec<K extends InputName>(s: InputSpec<K>): InputSpec<K> {
   return s;
 }
@@ -137,7 +140,7 @@ export const INPUTS = [
     defaultHelp: '`service`',
     prompt: 'Program kind',
     ...choiceOf(KINDS),
-    defaultValue: () => 'service' as Kind,
+    defaultValue: (): Kind => 'service',
   }),
   spec({
     key: 'port',
@@ -157,7 +160,7 @@ export const INPUTS = [
     defaultHelp: '`alpine`',
     prompt: 'Runtime base image',
     ...choiceOf(BASES),
-    defaultValue: () => 'alpine' as Base,
+    defaultValue: (): Base => 'alpine',
   }),
   spec({
     key: 'layout',
@@ -167,7 +170,7 @@ export const INPUTS = [
     defaultHelp: '`flat`',
     prompt: 'Source layout',
     ...choiceOf(LAYOUTS),
-    defaultValue: () => 'flat' as Layout,
+    defaultValue: (): Layout => 'flat',
   }),
   spec({
     key: 'goproxy',
@@ -252,7 +255,7 @@ export const INPUTS = [
     defaultHelp: '`none`',
     prompt: 'CI workflow',
     ...choiceOf(CI_SYSTEMS),
-    defaultValue: () => 'none' as Ci,
+    defaultValue: (): Ci => 'none',
   }),
   spec({
     key: 'deploy',
@@ -262,9 +265,9 @@ export const INPUTS = [
     defaultHelp: '`none`',
     prompt: 'Deployment manifests',
     ...choiceOf(DEPLOY_TARGETS),
-    defaultValue: () => 'none' as Deploy,
+    defaultValue: (): Deploy => 'none',
   }),
-] as const satisfies readonly InputSpec<any>[];
+] as const satisfies readonly AnyInputSpec[];
 
 /** Switches that steer a run but are not answers: not asked, not stored. */
 export interface SwitchSpec {

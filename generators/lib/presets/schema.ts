@@ -70,7 +70,8 @@ let validator: ((data: unknown) => boolean) & { errors?: AjvErrors | null } = un
 export async function checkSchema(json: unknown, where: string): Promise<void> {
   if (!validator) {
     const { default: Ajv } = await import('ajv');
-    validator = new (Ajv as unknown as new (o: object) => { compile: (s: object) => typeof validator })({ allErrors: true, strict: false }).compile(presetSchema());
+    const AjvClass = Ajv as unknown as new (o: object) => { compile: (s: object) => typeof validator };
+    validator = new AjvClass({ allErrors: true, strict: false }).compile(presetSchema());
   }
   if (validator(json)) return;
   // A label key that breaks the rule: named, whichever of Ajv's errors reports it.

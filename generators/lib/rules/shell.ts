@@ -79,7 +79,7 @@ export function checkArgs(raw: string): Checked<string> {
   return words.ok ? ok(words.value.map(shellQuote).join(' ')) : words;
 }
 
-const PLAIN_WORD = /^[A-Za-z0-9._\/:=@%+,-]+$/;
+const PLAIN_WORD = /^[A-Za-z0-9._/:=@%+,-]+$/;
 
 /** One word for a POSIX shell, quoted only when it needs it. */
 export function shellQuote(word: string): string {

@@ -78,7 +78,13 @@ export function ungenerated(
  * Yeoman's commit: its pipeline decides (the conflicter asks, interactively), and the one writer
  * writes the files and removals, all or nothing; nothing on a dry run. Whether it wrote.
  */
-export async function commitRun(env: CommitEnvironment, root: string, removals: readonly string[], dryRun: boolean, log: (line: string) => void): Promise<boolean> {
+export async function commitRun(
+  env: CommitEnvironment,
+  root: string,
+  removals: readonly string[],
+  dryRun: boolean,
+  log: (line: string) => void,
+): Promise<boolean> {
   const decided = await decideCommit(env, root, (plan) => {
     if (!dryRun) checkTree(root, { ...plan, deletions: [...(plan.deletions ?? []), ...removals] });
   });

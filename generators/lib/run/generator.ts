@@ -5,26 +5,16 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
 import type { Answers } from '../inputs/index.js';
-import { packageVersion, templatesRoot } from '../package.js';
-import { planFiles, renderPlan, type DataOptions, type PlannedFile, type TemplateData } from '../plan/index.js';
+import { templatesRoot } from '../package.js';
+import type { DataOptions, PlannedFile, TemplateData } from '../plan/index.js';
 import type { Preset } from '../presets/index.js';
-import { deployTarget } from '../targets/index.js';
-import { projectRecord, readYoRc, runUpdate, storeBlobs, versionsOf, type GeneratorName } from '../update/index.js';
-import type { CommitEnvironment } from '../write/commit.js';
-import { filesBelow } from '../write/contain.js';
-import { checkFolder, checkPlan } from '../write/plan.js';
-import { commitRun, ungenerated, writeFresh } from './fresh.js';
+import { readYoRc, storeBlobs, type GeneratorName } from '../update/index.js';
+import { checkFolder } from '../write/plan.js';
+import { commitRun } from './fresh.js';
+import { writeProject, type WriteOptions } from './project.js';
 import { optionValue } from './options.js';
 import { dryRunReport, quietUserErrors } from './output.js';
 import { loadSources, presetData, resolveAnswers, type Resolve, type Sources } from './sources.js';
-
-export interface WriteOptions {
-  /** Which planned files this generator writes (dockergo:docker: never Go sources or module files). */
-  keep?: (file: PlannedFile) => boolean;
-  /** Keys of the generator's own for the record, and keys left out of it. */
-  store?: Record<string, unknown>;
-  omit?: readonly string[];
-}
 
 export abstract class DockergoGenerator extends Generator {
   protected sources: Sources = { flags: {}, fileAnswers: {}, preset: undefined, interactive: false };
@@ -67,7 +57,7 @@ export abstract class DockergoGenerator extends Generator {
   }
 
   protected optionValue(name: string): unknown {
-    return optionValue(this.options as Record<string, unknown>, name);
+    return optionValue(this.options, name);
   }
 
   protected get dryRun(): boolean {
@@ -99,7 +89,7 @@ export abstract class DockergoGenerator extends Generator {
   }
 
   protected async loadSources(): Promise<void> {
-    this.sources = await loadSources(this.options as Record<string, unknown>);
+    this.sources = await loadSources(this.options);
   }
 
   protected async resolveAnswers(r: Pick<Resolve, 'ask' | 'facts' | 'defaults'> = {}): Promise<void> {
@@ -119,37 +109,22 @@ export abstract class DockergoGenerator extends Generator {
   }
 
   /**
-   * Plans, checks, then writes: the plan (with the preset's overlays) is checked as a whole (paths,
-   * clashes, the disk) before the folder is created or a file is rendered; then `update` merges it,
-   * or a fresh run queues it for Yeoman's commit (never on --dry-run).
+   * Plans, checks, then writes (project.ts): `update` merges the plan into the project, a fresh run
+   * queues it for Yeoman's commit (never on --dry-run).
    */
-  protected writePlan(plan: PlannedFile[], data: TemplateData, { keep = () => true, store = {}, omit = [] }: WriteOptions = {}): void {
-    const p = this.preset;
-    const overlay = p ? { dir: path.join(p.dir, 'templates'), files: p.overlays, builtin: new Set(filesBelow(templatesRoot)) } : undefined;
-    const files = planFiles(plan, data, overlay, keep);
-    checkPlan(this.root, [...files, { destination: '.yo-rc.json' }]);
-    deployTarget(data.deploy)?.refuseChange?.({ storedKind: this.stored()['kind'], kind: data.kind, exists: (d) => existsSync(this.target(d)) });
-    const rendered = renderPlan(files, data, templatesRoot, { named: p?.dir ?? templatesRoot, exists: (d) => existsSync(this.target(d)) });
+  protected writePlan(plan: PlannedFile[], data: TemplateData, options: WriteOptions = {}): void {
+    const { answers, preset, root, generatorName, dryRun, updating } = this;
     const stored = this.stored();
-    const record = (written: ReadonlyMap<string, Buffer>) =>
-      projectRecord({ answers: this.answers, stored, extra: store, omit, preset: p, root: this.root, generator: this.generatorName, version: packageVersion }, written);
-    // The record may name only files this generator writes: the same filter as the plan's.
-    const writes = (destination: string) => keep({ template: '', destination });
-    if (this.updating) {
-      const versions = versionsOf(stored, packageVersion, p);
-      return runUpdate({ root: this.root, rendered, stored, writes, record, key: this.rootGeneratorName(), versions, dryRun: this.dryRun, log: (l) => this.log(l) });
-    }
-    const clashesAllowed = this.sources.interactive || this.optionValue('force') === true || this.dryRun;
-    if (stored['generator'] === this.generatorName) {
-      this.removals = ungenerated(this.root, stored, new Set(files.map((f) => f.destination)), writes, (t) => this.notice(t));
-    }
-    this.written = writeFresh({ generator: this, root: this.root, rendered, clashesAllowed, record });
+    const clashesAllowed = this.sources.interactive || this.optionValue('force') === true || dryRun;
+    const run = { generator: this, answers, preset, root, stored, generatorName, dryRun, updating, clashesAllowed, notice: (t: string) => this.notice(t) };
+    const fresh = writeProject(run, plan, data, options);
+    if (fresh) [this.written, this.removals] = [fresh.written, fresh.removals];
   }
 
   /** Yeoman's commit step: its pipeline decides (the conflicter asks), the one writer writes, all or nothing. */
   private async commit(): Promise<void> {
     await this.step(async () => {
-      const wrote = await commitRun(this.env as unknown as CommitEnvironment, this.root, this.removals, this.dryRun, (l) => this.log(l));
+      const wrote = await commitRun(this.env, this.root, this.removals, this.dryRun, (l) => this.log(l));
       if (wrote && this.pendingFolder) {
         this.destinationRoot(this.root);
         this.pendingFolder = false;

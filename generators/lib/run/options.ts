@@ -47,7 +47,7 @@ export function flagValues(options: Record<string, unknown>): RawInputs {
       raw[spec.key] = '';
       continue;
     }
-    raw[spec.key] = Array.isArray(value) ? value.flat().map(String) : String(value);
+    raw[spec.key] = Array.isArray(value) ? value.flat().map(String) : typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
   }
   return raw;
 }

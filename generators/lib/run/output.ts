@@ -24,7 +24,7 @@ export function quietUserErrors(generator: Generator): (error: unknown) => never
   // `log` is declared readonly, but Yeoman assigns it per instance in the constructor.
   (generator as { log: typeof base }).log = new Proxy(base, {
     get(target, prop, receiver) {
-      if (prop !== 'error') return Reflect.get(target, prop, receiver);
+      if (prop !== 'error') return Reflect.get(target, prop, receiver) as unknown;
       return (message: unknown, ...rest: unknown[]) => {
         if (userError && String(message).startsWith(RUN_LOOP_ERROR)) {
           userError = false;

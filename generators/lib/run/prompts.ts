@@ -24,7 +24,7 @@ export async function askQuestions(
     questions.push(question(spec, known, ctx, presetDefaults));
   }
   if (questions.length === 0) return {};
-  const answers = (await generator.prompt(questions as never)) as Record<string, unknown>;
+  const answers = await generator.prompt<Record<string, unknown>>(questions as never);
   const raw: RawInputs = {};
   for (const [key, value] of Object.entries(answers)) {
     if (value !== undefined) raw[key as keyof RawInputs] = value as string;
@@ -41,7 +41,7 @@ function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext,
       const checked = s?.check(String(value));
       if (checked?.ok) merged[key] = checked.value;
     }
-    return merged as Partial<Answers>;
+    return merged;
   };
   const toText = spec.toText as (v: unknown) => string;
   // A default that its own validator refuses (a folder named "aux") is not offered.
@@ -54,7 +54,7 @@ function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext,
     message: spec.prompt,
     ...(spec.askWhen ? { when: (answers: Record<string, unknown>) => spec.askWhen!(sofar(answers)) } : {}),
     validate: (input: unknown) => {
-      const result = spec.check(String(input ?? ''));
+      const result = spec.check(answerText(input));
       return result.ok ? true : `${result.problem ? `${result.problem[0]!.toUpperCase()}${result.problem.slice(1)}: ` : ''}must be ${result.rule}`;
     },
   };
@@ -68,4 +68,10 @@ function question(spec: InputSpec, known: Partial<Answers>, ctx: DefaultContext,
     ...(spec.choices ? { choices: spec.choices.map((c) => ({ name: c, value: c })) } : {}),
     default: spec.choices ? defaultText({}) : defaultText,
   };
+}
+
+/** An answer as text: Inquirer gives a string, a number or (a yes/no question) a boolean. */
+function answerText(input: unknown): string {
+  if (typeof input === 'string') return input;
+  return typeof input === 'number' || typeof input === 'boolean' ? String(input) : '';
 }

@@ -57,7 +57,7 @@ function checkLocks({ preset, flags, fileAnswers }: Sources): void {
 
 /** Lists compare as sets: a locked config list given in another order is the same list. */
 function comparable(value: unknown): string {
-  return JSON.stringify(Array.isArray(value) ? [...value].sort() : value);
+  return JSON.stringify(Array.isArray(value) ? [...(value as unknown[])].sort() : value);
 }
 
 export interface Resolve {
@@ -98,7 +98,7 @@ export async function resolveAnswers(r: Resolve): Promise<{ answers: Answers; pr
   const presetDefaults = { ...defaults, ...preset?.defaults };
   const promptIn = (key: InputName) => (INPUTS as readonly InputSpec[]).find((i) => i.key === key)?.promptIn ?? r.name;
   const askable = (key: InputName) => ask(key) && locked[key] === undefined && promptIn(key) === r.name;
-  const askAnswered = optionValue(r.generator.options as Record<string, unknown>, 'askAnswered') === true;
+  const askAnswered = optionValue(r.generator.options, 'askAnswered') === true;
   const asked = sources.interactive ? await askQuestions(r.generator, known, ctx, askAnswered, presetDefaults, askable) : {};
   // Answers are checked again: a scripted prompt (or a test's) never runs `validate`.
   const checked = checkInputs(asked, (spec) => `answer to "${spec.prompt ?? spec.key}"`);

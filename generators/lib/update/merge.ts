@@ -19,8 +19,8 @@ export function mergeBytes(base: Uint8Array, ours: Uint8Array, theirs: Uint8Arra
       stripFinalNewline: false,
     });
     if (result.exitCode === undefined || result.exitCode < 0 || result.exitCode > 127) {
-      throw new Error(`git merge-file failed: ${Buffer.from(result.stderr as Uint8Array).toString()}`);
+      throw new Error(`git merge-file failed: ${Buffer.from(result.stderr).toString()}`);
     }
-    return { bytes: Buffer.from(result.stdout as Uint8Array), conflicts: result.exitCode };
+    return { bytes: Buffer.from(result.stdout), conflicts: result.exitCode };
   });
 }

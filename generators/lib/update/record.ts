@@ -37,7 +37,7 @@ export function readBlob(dir: string, id: string): Buffer | undefined {
   if (!/^[0-9a-f]{40}$/.test(id)) return undefined;
   try {
     const result = execaSync('git', ['cat-file', 'blob', id], { cwd: dir, reject: false, stripFinalNewline: false, encoding: 'buffer' });
-    return result.exitCode === 0 ? Buffer.from(result.stdout as Uint8Array) : undefined;
+    return result.exitCode === 0 ? Buffer.from(result.stdout) : undefined;
   } catch {
     return undefined;
   }

@@ -15,7 +15,11 @@ export function updateDiffs(plan: readonly FileUpdate[]): string[] {
 }
 
 /** The versions an update goes from and to: the generator's, and the preset's when there is one. */
-export function versionsOf(stored: Readonly<Record<string, unknown>>, version: string, preset: { spec: string; version: string | undefined } | undefined): Versions {
+export function versionsOf(
+  stored: Readonly<Record<string, unknown>>,
+  version: string,
+  preset: { spec: string; version: string | undefined } | undefined,
+): Versions {
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return {
     generator: { from: text(stored['generatorVersion']), to: version },

@@ -179,7 +179,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const kubectl = (args: string[], opts: Options = {}) => sh(kubectlBin, ['--kubeconfig', adminConfig, ...args], opts);
 
   /** Starts one of the cluster's binaries, logging to <name>.log, and stops it with the cluster. */
-  const daemon = async (name: string, args: string[], ready: () => Promise<boolean> = async () => true, ms?: number): Promise<Daemon> => {
+  const daemon = async (name: string, args: string[], ready: () => Promise<boolean> = () => Promise.resolve(true), ms?: number): Promise<Daemon> => {
     const one = await startDaemon(name, bin(name), args, { logFile: path.join(dir, `${name}.log`), ready, ...(ms ? { ms } : {}) });
     stops.push(() => one.stop());
     return one;
@@ -353,7 +353,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const ctr = (args: string[]) => sh('ctr', ['--address', socket, '--namespace', 'k8s.io', ...args], { timeout: 30_000 });
     await pushPauseImage(dir, options.mirror.host);
     // Runs after containerd's stop has killed the pods' processes: the kubelet's cgroups (cgroupfs driver), deepest first.
-    stops.push(async () => {
+    stops.push(() => {
       for (const controller of readdirSync('/sys/fs/cgroup')) {
         const root = path.join('/sys/fs/cgroup', controller, 'kubepods');
         if (!existsSync(root)) continue;
@@ -369,6 +369,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           }
         }
       }
+      return Promise.resolve();
     });
     const containerd = await startDaemon('containerd', 'containerd', ['--config', containerdConfig], {
       logFile: path.join(dir, 'containerd.log'),
@@ -506,11 +507,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       },
       async restrictedNamespace(name) {
         const result = await kubectl(['create', 'namespace', name]);
-        if (result.exitCode !== 0) throw new Error(`kubectl create namespace ${name}: ${result.all}`);
+        if (result.exitCode !== 0) throw new Error(`kubectl create namespace ${name}: ${String(result.all)}`);
         namespaces.push(name);
         const labels = ['enforce', 'warn', 'audit'].flatMap((mode) => [`pod-security.kubernetes.io/${mode}=restricted`, `pod-security.kubernetes.io/${mode}-version=latest`]);
         const labelled = await kubectl(['label', 'namespace', name, ...labels]);
-        if (labelled.exitCode !== 0) throw new Error(`kubectl label namespace ${name}: ${labelled.all}`);
+        if (labelled.exitCode !== 0) throw new Error(`kubectl label namespace ${name}: ${String(labelled.all)}`);
         const deadline = Date.now() + 30_000;
         while ((await kubectl(['get', 'serviceaccount', 'default', '-n', name])).exitCode !== 0) {
           if (Date.now() > deadline) throw new Error(`no default ServiceAccount in ${name}`);
