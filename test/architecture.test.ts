@@ -2,8 +2,9 @@
 // imports only rooms below it, so data flows downward and there is no circle; no file is over 300
 // lines (the input table aside) and no class over 150; and each room's index opens with its header.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { TARGET_PARTS, TARGETS } from '../generators/lib/targets/index.js';
 import { PACKAGE_ROOT } from './support/project.js';
 
 const LIB = path.join(PACKAGE_ROOT, 'generators', 'lib');
@@ -80,5 +81,13 @@ describe('the layout of generators/lib (docs/architecture.md)', () => {
       const header = index.split('\n').filter((l) => l.startsWith('//'));
       assert.ok(header.length >= 3, `${r}/index.ts opens with a header paragraph`);
     }
+  });
+
+  it('each deploy target is a row and a folder: its templates hold every part the shared templates include', () => {
+    const missing = TARGETS.flatMap((t) =>
+      TARGET_PARTS.map((part) => `templates/deploy/${t.name}/parts/${part}.ejs`).filter((file) => !existsSync(path.join(PACKAGE_ROOT, file))),
+    );
+    assert.deepEqual(missing, []);
+    for (const t of TARGETS) assert.equal(t.dir, `deploy/${t.name}`, `${t.name}'s files go where its templates are`);
   });
 });

@@ -1,4 +1,4 @@
-// The second corpus's modules (test/corpus-programs.test.ts), and the README table made from them.
+// The second corpus's modules (test/corpus-programs.test.ts), and the table in docs/existing-modules.md made from them.
 
 /** What running the image with no arguments must show. */
 type Behaviour =
@@ -107,12 +107,12 @@ export const PROGRAMS: ProgramModule[] = [
 ];
 
 
-/** The README's table rows (between <!-- programs:start --> and <!-- programs:end -->). */
+/** The table's rows (between <!-- programs:start --> and <!-- programs:end --> in docs/existing-modules.md). */
 export function programsTable(): string {
   return PROGRAMS.map((m) => `| \`${m.module}\` ${m.version}${m.main ? ` (\`--main ${m.main}\`)` : ''} | ${m.traits.join('; ')} | ${m.result} |`).join('\n');
 }
 
-/** The README with its programs table made again from PROGRAMS. */
-export function withProgramsTable(readme: string): string {
-  return readme.replace(/(<!-- programs:start -->\n)[\s\S]*?(<!-- programs:end -->)/, `$1${programsTable()}\n$2`);
+/** A page with its programs table made again from PROGRAMS. */
+export function withProgramsTable(page: string): string {
+  return page.replace(/(<!-- programs:start -->\n)[\s\S]*?(<!-- programs:end -->)/, `$1${programsTable()}\n$2`);
 }

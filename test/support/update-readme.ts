@@ -1,5 +1,6 @@
-// `npm run docs`: rewrites what is made from tables: the README's flag table and the published
-// preset.schema.json (from the input table), and the README's second corpus table (from PROGRAMS).
+// `npm run docs`: rewrites what is made from tables: the flag table in docs/usage.md and the published
+// preset.schema.json (from the input table), and the second corpus table in docs/existing-modules.md
+// (from PROGRAMS).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { withFlagTable } from '../../generators/lib/inputs/index.js';
@@ -7,8 +8,10 @@ import { presetSchema } from '../../generators/lib/presets/index.js';
 import { PACKAGE_ROOT } from './project.js';
 import { withProgramsTable } from './programs.js';
 
-const readme = path.join(PACKAGE_ROOT, 'README.md');
-writeFileSync(readme, withProgramsTable(withFlagTable(readFileSync(readme, 'utf8'))));
+const usage = path.join(PACKAGE_ROOT, 'docs/usage.md');
+writeFileSync(usage, withFlagTable(readFileSync(usage, 'utf8')));
+const modules = path.join(PACKAGE_ROOT, 'docs/existing-modules.md');
+writeFileSync(modules, withProgramsTable(readFileSync(modules, 'utf8')));
 const schema = path.join(PACKAGE_ROOT, 'preset.schema.json');
 writeFileSync(schema, `${JSON.stringify(presetSchema(), null, 2)}\n`);
-console.log(`updated the flag and corpus tables in ${readme}, and ${schema}`);
+console.log(`updated the flag table in ${usage}, the corpus table in ${modules}, and ${schema}`);

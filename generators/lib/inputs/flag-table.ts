@@ -1,4 +1,4 @@
-// The README's flag table, made from the input table so the two cannot drift apart.
+// The flag table of docs/usage.md, made from the input table so the two cannot drift apart.
 import { INPUTS, SWITCHES, type InputSpec } from './table.js';
 
 export const TABLE_START = '<!-- flags:start (generated from generators/lib/inputs/table.ts by `npm run docs`) -->';
@@ -20,10 +20,10 @@ export function flagTable(): string {
   return rows.join('\n');
 }
 
-/** The README with its flag table replaced by the current one. */
-export function withFlagTable(readme: string): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error('README.md has no flag table markers');
-  return `${readme.slice(0, start + TABLE_START.length)}\n${flagTable()}\n${readme.slice(end)}`;
+/** A page with its flag table replaced by the current one. */
+export function withFlagTable(page: string): string {
+  const start = page.indexOf(TABLE_START);
+  const end = page.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error('the page has no flag table markers');
+  return `${page.slice(0, start + TABLE_START.length)}\n${flagTable()}\n${page.slice(end)}`;
 }

@@ -30,6 +30,9 @@ export interface TargetView {
 
 export type TargetName = Exclude<Deploy, 'none'>;
 
+/** The parts a target's folder holds (templates/deploy/<name>/parts/<part>.ejs), which the shared templates include. */
+export const TARGET_PARTS = ['build-vars', 'build-usage', 'build-env', 'build-functions', 'makefile', 'readme'] as const;
+
 /**
  * A deploy target: a row of the table in targets/index.ts, and a folder of its own here and under
  * templates/deploy/. Its build.sh, Makefile and README parts are templates/deploy/<name>/parts/
