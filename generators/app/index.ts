@@ -2,9 +2,9 @@
 // The class only sequences Yeoman's run loop; the work lives in ../lib.
 import Generator from 'yeoman-generator';
 import { equivalentCommand } from '../lib/inputs/index.js';
-import { packageVersion } from '../lib/package.js';
-import { projectFiles, toTemplateData, type TemplateData } from '../lib/plan/index.js';
-import { isPrivilegedPort, shellQuote } from '../lib/rules/index.js';
+import { projectFiles, type TemplateData } from '../lib/plan/index.js';
+import { shellQuote } from '../lib/rules/index.js';
+import { appProject } from '../lib/run/app.js';
 import { declareOptions, DockergoGenerator, runTool } from '../lib/run/index.js';
 import { deployHints } from '../lib/targets/index.js';
 
@@ -41,15 +41,9 @@ export default class AppGenerator extends DockergoGenerator {
   }
 
   configuring(): void {
-    if (this.answers.kind === 'service' && isPrivilegedPort(this.answers.port)) {
-      this.notice(
-        `port ${this.answers.port} is below 1024: a non-root process (this image runs as 65532) cannot bind it on Kubernetes or rootless engines`,
-      );
-    }
-    this.data = toTemplateData(this.answers, {
-      generatorVersion: packageVersion,
-      ...this.presetData(),
-    });
+    const project = appProject(this.answers, this.preset);
+    this.data = project.data;
+    for (const text of project.notes) this.notice(text);
   }
 
   async writing(): Promise<void> {
