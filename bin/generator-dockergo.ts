@@ -3,6 +3,7 @@
 //   generator-dockergo [flags] [folder]  scaffold a new service (dockergo:app)
 //   generator-dockergo docker [flags]    add container files to an existing module (dockergo:docker)
 //   generator-dockergo update [folder] [flags]  bring a generated project up to date (dockergo:update)
+//   generator-dockergo fleet REPOS [flags]       check or update every project a list names
 // Bad input prints one line and exits 1, with no stack trace and no file written.
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -43,10 +44,14 @@ changes that answer on the way.
 
 Options:
   --dry-run   print a unified diff of every change; write nothing
+  --check     would update change anything? Each file with what update would do (update, merge,
+              conflict, add, remove) and each file edited since it was generated; write nothing
+  --json      with --check: the same as one JSON object on stdout (docs/update.md)
   any flag of generator-dockergo (or generator-dockergo docker) --help
 
 Exit status: 0 up to date or updated cleanly, 1 error, 3 conflicts left for a person
-(the files are listed; resolve the <<<<<<< markers, then commit).`;
+(the files are listed; resolve the <<<<<<< markers, then commit); with --check, 2 when an
+update is waiting.`;
 
 /** Flags that take a value: the word after one is never the folder argument. */
 const VALUE_FLAGS = new Set([
@@ -83,6 +88,11 @@ const YEOMAN_DESCRIPTIONS: Readonly<Record<string, string>> = {
 const CANCELLED = 130;
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'fleet') {
+    const { runFleet } = await import('../generators/lib/fleet/index.js');
+    process.exitCode = await runFleet(argv.slice(1));
+    return;
+  }
   if (argv[0] === 'update') {
     if (argv.includes('--help') || argv.includes('-h')) {
       console.log(UPDATE_HELP);
@@ -113,7 +123,8 @@ async function main(argv: string[]): Promise<void> {
     command.addHelpText(
       'after',
       `\nCommands:\n  docker [options]      ${GENERATORS.docker.description}\n                        See: generator-dockergo docker --help` +
-        `\n  update [folder]       Bring a generated project up to date with this generator and its preset, keeping your edits.\n                        See: generator-dockergo update --help`,
+        `\n  update [folder]       Bring a generated project up to date with this generator and its preset, keeping your edits.\n                        See: generator-dockergo update --help` +
+        `\n  fleet REPOS           Check or update every project a list of repositories names, pushing a branch to each.\n                        See: generator-dockergo fleet --help`,
     );
   }
   // A list input (--config) repeats: each use adds values. Commander's variadic default would
@@ -144,7 +155,8 @@ async function main(argv: string[]): Promise<void> {
   await command.parseAsync(which === 'docker' ? argv.slice(1) : argv, { from: 'user' });
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+const argv = process.argv.slice(2);
+main(argv).catch((error: unknown) => {
   const err = error as { name?: string; message?: string; code?: string; exitCode?: number; stack?: string };
   if (err.code?.startsWith('commander.')) {
     // commander printed its own message (or the help, which exits 0).
@@ -156,7 +168,10 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   }
   if (isUserError(error)) {
     // One line, whatever the message quotes: control characters (a line break, ESC) as escapes.
-    console.error(`generator-dockergo: ${escapeControls(String(err.message))}`);
+    const line = escapeControls(String(err.message));
+    console.error(`generator-dockergo: ${line}`);
+    // update --check --json answers in JSON even when it cannot check.
+    if (argv[0] === 'update' && argv.includes('--check') && argv.includes('--json')) console.log(JSON.stringify({ status: 'error', error: line }));
   } else {
     console.error(err.stack ?? String(error));
   }

@@ -22,6 +22,7 @@ const RANK: Readonly<Record<string, number>> = {
   plan: 4,
   update: 5,
   run: 6,
+  fleet: 7,
 };
 
 /** Data tables, which may be longer than 300 lines. */

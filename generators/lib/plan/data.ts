@@ -100,6 +100,8 @@ export function toTemplateData(answers: Answers, options: DataOptions): Template
     ci: answers.ci,
     deploy: answers.deploy,
     deployCommands: [...(deployTarget(answers.deploy)?.commands ?? [])],
+    // npm's name grammar (checked when the preset was found); a leading ~ would be a shell's home folder.
+    presetPackage: options.presetPackage?.startsWith('~') ? '' : (options.presetPackage ?? ''),
     kubernetes: workload,
     repositoryEre: REPOSITORY_ERE,
     repositoryRule: REPOSITORY_RULE,

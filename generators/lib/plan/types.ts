@@ -91,6 +91,8 @@ export interface CoreData {
   deploy: Deploy;
   /** The commands the deploy target adds to build.sh and the Makefile ("deploy", "manifests"). */
   deployCommands: string[];
+  /** The preset's npm package, when it was given by name ("" otherwise): the workflow's check job installs its newest release. */
+  presetPackage: string;
   /** The Kubernetes workload every deploy target renders (targets/workload.ts). */
   kubernetes: KubernetesData;
   /** The rule build.sh checks REGISTRY with, the generator's own: a POSIX extended regular expression, and its clause. */
@@ -135,6 +137,8 @@ export interface DataOptions {
   generatorVersion: string;
   /** A preset's CA bundle (PEM certificates, checked), written to CA_BUNDLE_FILE. */
   caBundle?: string;
+  /** The preset's npm package name, when it was given by name: the CI workflow installs its newest release to check against. */
+  presetPackage?: string;
   existing?: ExistingProgram;
   images?: { builder?: string; runtime?: string; distroless?: string };
   labels?: Record<string, string>;

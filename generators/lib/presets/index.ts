@@ -9,7 +9,7 @@ import { invalidLine, UsageError } from '../errors.js';
 import { checkInputs, parseJson, type Answers } from '../inputs/index.js';
 import { checkImageRef, checkLabel } from '../rules/index.js';
 import { checkKubernetesPreset, type KubernetesPreset } from '../targets/index.js';
-import { packageVersionOf, resolvePresetDir } from './resolve.js';
+import { isPresetPath, packageOf, resolvePresetDir } from './resolve.js';
 import { checkSchema } from './schema.js';
 import { checkTemplateSyntax, overlayFiles, readCaBundle } from './templates.js';
 
@@ -37,6 +37,12 @@ export interface Preset {
   caBundle: string | undefined;
   /** Its package.json version (an npm package), else preset.json's "version"; recorded for `update`. */
   version: string | undefined;
+  /** Its package.json name, else preset.json's "name", else the preset as given; recorded for `update --check` and `fleet`. */
+  name: string;
+  /** preset.json's "changelog": a line per version, shown by `update --check` and `fleet`. */
+  changelog: Record<string, string>;
+  /** Found as an installed npm package by its name (not as a folder): CI can install its newest release. */
+  isPackage: boolean;
 }
 
 /** A preset's base images: the builder, the alpine runtime, the distroless runtime. */
@@ -58,6 +64,8 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
     images?: PresetImages;
     labels?: Record<string, string>;
     caCerts?: string;
+    name?: string;
+    changelog?: Record<string, string>;
     kubernetes?: { registry?: string; namespace?: string; resources?: Record<string, string> };
   };
   const kubernetes = checkKubernetesPreset(raw.kubernetes, where);
@@ -78,5 +86,12 @@ export async function loadPreset(spec: string, cwd: string, packageRoot: string,
   const caBundle = raw.caCerts === undefined ? undefined : readCaBundle(dir, raw.caCerts, where);
   const overlays = overlayFiles(dir, where);
   for (const template of overlays) checkTemplateSyntax(path.join(dir, 'templates', template), `${where}: templates/${template}`);
-  return { spec, dir, file, description: raw.description ?? '', defaults, locked, images, labels: { ...raw.labels }, kubernetes, overlays, caBundle, version: packageVersionOf(dir) ?? raw.version };
+  const pkg = packageOf(dir);
+  const identity = {
+    name: pkg.name ?? raw.name ?? spec,
+    version: pkg.version ?? raw.version,
+    changelog: { ...raw.changelog },
+    isPackage: !isPresetPath(spec, cwd),
+  };
+  return { spec, dir, file, description: raw.description ?? '', defaults, locked, images, labels: { ...raw.labels }, kubernetes, overlays, caBundle, ...identity };
 }

@@ -19,6 +19,12 @@ function looksLikePath(spec: string): boolean {
  * is never a path, and a name must be one npm could publish, so it can never climb out of
  * node_modules ("@x/../../../../tmp/evil").
  */
+/** Whether a spec names a folder (found as a path) rather than an npm package. */
+export function isPresetPath(spec: string, cwd: string): boolean {
+  const asPath = path.resolve(cwd, spec);
+  return !spec.startsWith('@') && existsSync(asPath) && statSync(asPath).isDirectory();
+}
+
 export function resolvePresetDir(spec: string, cwd: string, packageRoot: string, source: string): string {
   const asPath = path.resolve(cwd, spec);
   const isPath = looksLikePath(spec);
@@ -69,12 +75,12 @@ function ancestors(dir: string): string[] {
   return out;
 }
 
-/** The version in a preset folder's package.json, when it is an npm package. */
-export function packageVersionOf(dir: string): string | undefined {
+/** The name and version in a preset folder's package.json, when it is an npm package. */
+export function packageOf(dir: string): { name: string | undefined; version: string | undefined } {
   try {
-    const version = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: unknown }).version;
-    return typeof version === 'string' ? version : undefined;
+    const { name, version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    return { name: typeof name === 'string' ? name : undefined, version: typeof version === 'string' ? version : undefined };
   } catch {
-    return undefined;
+    return { name: undefined, version: undefined };
   }
 }

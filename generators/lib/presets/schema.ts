@@ -34,7 +34,13 @@ export function presetSchema(): Record<string, unknown> {
     properties: {
       $schema: { type: 'string' },
       description: { type: 'string', description: 'What this preset is for.' },
+      name: { type: 'string', maxLength: 214, pattern: '^[^\\u0000-\\u001f\\u007f]*$', description: "The preset's name, recorded in each project's .yo-rc.json and shown by update --check and fleet (an npm package's own name wins; else the preset as given)." },
       version: { type: 'string', description: "The preset's version, recorded in each project's .yo-rc.json (an npm package's own version wins)." },
+      changelog: {
+        type: 'object',
+        description: 'What each version changed, one line per version ("1.4.0": "Go 1.26.8; distroless by digest"): update --check, fleet\'s report and its commit message show the lines between a project\'s version and this one.',
+        additionalProperties: { type: 'string', maxLength: 300, pattern: '^[^\\u0000-\\u001f\\u007f]*$' },
+      },
       defaults: inputs('Defaults for inputs, keyed by input name; users may still change them.'),
       locked: inputs('Values the platform fixes: not asked, and a flag or answer that contradicts one is an error.'),
       caCerts: {

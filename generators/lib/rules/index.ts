@@ -8,6 +8,7 @@ export type { Checked } from '../errors.js';
 export * from './certificates.js';
 export * from './files.js';
 export * from './go.js';
+export * from './git.js';
 export * from './go-releases.js';
 export * from './kubernetes.js';
 export * from './names.js';

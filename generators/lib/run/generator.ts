@@ -6,15 +6,15 @@ import path from 'node:path';
 import Generator from 'yeoman-generator';
 import type { Answers } from '../inputs/index.js';
 import { templatesRoot } from '../package.js';
-import type { DataOptions, PlannedFile, TemplateData } from '../plan/index.js';
+import type { PlannedFile, TemplateData } from '../plan/index.js';
 import type { Preset } from '../presets/index.js';
 import { readYoRc, storeBlobs, type GeneratorName } from '../update/index.js';
 import { checkFolder } from '../write/plan.js';
 import { commitRun } from './fresh.js';
-import { writeProject, type WriteOptions } from './project.js';
+import { checkProject, freshProject, prepareProject, updateProject, type WriteOptions } from './project.js';
 import { optionValue } from './options.js';
 import { dryRunReport, quietUserErrors } from './output.js';
-import { loadSources, presetData, resolveAnswers, type Resolve, type Sources } from './sources.js';
+import { loadSources, resolveAnswers, type Resolve, type Sources } from './sources.js';
 
 export abstract class DockergoGenerator extends Generator {
   protected sources: Sources = { flags: {}, fileAnswers: {}, preset: undefined, interactive: false };
@@ -103,22 +103,19 @@ export abstract class DockergoGenerator extends Generator {
     return this.pendingFolder ? {} : (this.config.getAll() as Record<string, unknown>);
   }
 
-  /** What the preset gives the template data. */
-  protected presetData(): Pick<DataOptions, 'images' | 'labels' | 'kubernetes' | 'overlays' | 'caBundle'> {
-    return presetData(this.preset);
-  }
-
   /**
    * Plans, checks, then writes (project.ts): `update` merges the plan into the project, a fresh run
    * queues it for Yeoman's commit (never on --dry-run).
    */
   protected writePlan(plan: PlannedFile[], data: TemplateData, options: WriteOptions = {}): void {
-    const { answers, preset, root, generatorName, dryRun, updating } = this;
-    const stored = this.stored();
+    const { answers, preset, root, generatorName, dryRun } = this;
+    const run = { answers, preset, root, stored: this.stored(), generatorName, dryRun, log: (line: string) => this.log(line) };
+    const prepared = prepareProject(run, plan, data, options);
+    if (this.updating && this.optionValue('check') === true) return void checkProject(run, prepared, this.optionValue('json') === true);
+    if (this.updating) return void updateProject(run, prepared, this.rootGeneratorName());
     const clashesAllowed = this.sources.interactive || this.optionValue('force') === true || dryRun;
-    const run = { generator: this, answers, preset, root, stored, generatorName, dryRun, updating, clashesAllowed, notice: (t: string) => this.notice(t) };
-    const fresh = writeProject(run, plan, data, options);
-    if (fresh) [this.written, this.removals] = [fresh.written, fresh.removals];
+    const fresh = freshProject({ ...run, generator: this, clashesAllowed, notice: (t: string) => this.notice(t) }, prepared);
+    [this.written, this.removals] = [fresh.written, fresh.removals];
   }
 
   /** Yeoman's commit step: its pipeline decides (the conflicter asks), the one writer writes, all or nothing. */

@@ -5,6 +5,7 @@
 // The top room: it calls plan/, update/, presets/, module/ and write/, and nothing calls it but the
 // generator classes (generators/app, docker, update).
 export * from './generator.js';
+export type { WriteOptions } from './project.js';
 export * from './options.js';
 export * from './output.js';
 export * from './sources.js';

@@ -23,6 +23,9 @@ export function declareOptions(generator: Generator, which: 'app' | 'docker'): v
   }
   // Set by `generator-dockergo update` (and dockergo:update), which runs this generator in update mode.
   generator.option('update', { type: Boolean, hide: true, description: 'Update mode: merge the new output into the project' });
+  // `update --check [--json]`: would update change anything? Nothing is written.
+  generator.option('check', { type: Boolean, hide: true, description: 'With update: say whether an update is waiting (exit 2), write nothing' });
+  generator.option('json', { type: Boolean, hide: true, description: 'With update --check: one JSON object on stdout' });
   for (const s of SWITCHES.filter((sw) => sw.only === undefined || sw.only === which)) {
     generator.option(s.flag, {
       type: s.value ? String : Boolean,

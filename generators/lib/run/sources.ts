@@ -61,7 +61,8 @@ function comparable(value: unknown): string {
 }
 
 export interface Resolve {
-  generator: Generator;
+  /** The generator that asks (none for a headless update, which asks nothing). */
+  generator?: Generator;
   /** Which generator asks: an input asked only by the other (promptIn) is a flag alone here. */
   name: 'app' | 'docker';
   root: string;
@@ -98,8 +99,9 @@ export async function resolveAnswers(r: Resolve): Promise<{ answers: Answers; pr
   const presetDefaults = { ...defaults, ...preset?.defaults };
   const promptIn = (key: InputName) => (INPUTS as readonly InputSpec[]).find((i) => i.key === key)?.promptIn ?? r.name;
   const askable = (key: InputName) => ask(key) && locked[key] === undefined && promptIn(key) === r.name;
-  const askAnswered = optionValue(r.generator.options, 'askAnswered') === true;
-  const asked = sources.interactive ? await askQuestions(r.generator, known, ctx, askAnswered, presetDefaults, askable) : {};
+  const { generator } = r;
+  const askAnswered = generator !== undefined && optionValue(generator.options, 'askAnswered') === true;
+  const asked = sources.interactive && generator ? await askQuestions(generator, known, ctx, askAnswered, presetDefaults, askable) : {};
   // Answers are checked again: a scripted prompt (or a test's) never runs `validate`.
   const checked = checkInputs(asked, (spec) => `answer to "${spec.prompt ?? spec.key}"`);
   return { answers: completeAnswers({ ...known, ...checked }, ctx, presetDefaults), preset };
@@ -114,8 +116,8 @@ function defaultContext(destination: string, known: Partial<Answers>): DefaultCo
 }
 
 /** What a preset gives the template data: images, labels, Kubernetes defaults, its overlays and CA bundle. */
-export function presetData(preset: Preset | undefined): Pick<DataOptions, 'images' | 'labels' | 'kubernetes' | 'overlays' | 'caBundle'> {
+export function presetData(preset: Preset | undefined): Pick<DataOptions, 'images' | 'labels' | 'kubernetes' | 'overlays' | 'caBundle' | 'presetPackage'> {
   if (!preset) return {};
   const { images, labels, kubernetes, overlays, caBundle } = preset;
-  return { images, labels, kubernetes, overlays, ...(caBundle ? { caBundle } : {}) };
+  return { images, labels, kubernetes, overlays, ...(caBundle ? { caBundle } : {}), ...(preset.isPackage ? { presetPackage: preset.spec } : {}) };
 }

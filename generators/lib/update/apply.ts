@@ -6,6 +6,7 @@ import { execaSync } from 'execa';
 import { oneLine, UsageError } from '../errors.js';
 import type { RenderedFile } from '../plan/index.js';
 import { writeTree, type TreePlan } from '../write/tree.js';
+import { checkResult, type CheckResult } from './check.js';
 import { CHANGES, planUpdate, type FileUpdate } from './plan.js';
 import { CONFLICT_EXIT, readYoRc } from './project.js';
 import { checkRecord, inGitRepo, readBlob, readProjectFile, storeBlobs } from './record.js';
@@ -27,12 +28,23 @@ export interface UpdateRun {
   log: (line: string) => void;
 }
 
+/** What `update --check` needs: the same inputs as an update, nothing written. */
+export type CheckRun = Pick<UpdateRun, 'root' | 'rendered' | 'stored' | 'writes' | 'versions'>;
+
+/** Would `update` change anything? The same plan, and the files edited since they were generated; nothing is written. */
+export function checkUpdate(run: CheckRun): CheckResult {
+  const record = checkRecord(run.stored['files'], run.writes);
+  const read = (file: string) => readProjectFile(run.root, file);
+  const plan = planUpdate({ rendered: run.rendered, record, read, base: (id) => readBlob(run.root, id) });
+  return checkResult(plan, record, read, run.versions);
+}
+
 /**
  * Decides each file's fate (updated, merged, conflict, added, removed…), refuses when a file it
  * would change has uncommitted edits, then writes the files and the new record itself; on a dry
- * run prints the diffs instead. Leaves exit status 3 when conflicts remain.
+ * run prints the diffs instead. Leaves exit status 3 when conflicts remain; returns each file's fate.
  */
-export function runUpdate(run: UpdateRun): void {
+export function runUpdate(run: UpdateRun): FileUpdate[] {
   const { root } = run;
   // The record is input like any other: a forged key must never name a file to delete or overwrite.
   const record = checkRecord(run.stored['files'], run.writes);
@@ -55,6 +67,7 @@ export function runUpdate(run: UpdateRun): void {
   }
   for (const line of updateReport(plan, run.versions, run.dryRun)) run.log(line);
   if (!run.dryRun && plan.some((u) => u.fate === 'conflict')) process.exitCode = CONFLICT_EXIT;
+  return plan;
 }
 
 /** Files an update would change must be committed: its changes can then be reviewed and undone. */

@@ -4,6 +4,7 @@
 // (merge.ts); applying it through the one writer (apply.ts); and the report (report.ts). It takes
 // rendered bytes from plan/ and writes through write/; the generators' run loop (run/) calls it.
 export * from './apply.js';
+export * from './check.js';
 export * from './merge.js';
 export * from './plan.js';
 export * from './project.js';

@@ -77,7 +77,7 @@ export interface RecordInputs {
   extra: Readonly<Record<string, unknown>>;
   /** Keys left out (dockergo:docker's goVersion, which go.mod gives on every run). */
   omit: readonly string[];
-  preset: { spec: string; dir: string; version: string | undefined } | undefined;
+  preset: { spec: string; dir: string; name: string; version: string | undefined } | undefined;
   root: string;
   generator: GeneratorName;
   version: string;
@@ -90,7 +90,7 @@ export interface RecordInputs {
  * same .yo-rc.json.
  */
 export function projectRecord(inputs: RecordInputs, files: ReadonlyMap<string, Buffer>): Record<string, unknown> {
-  const own = new Set(['preset', 'presetVersion', 'generator', 'generatorVersion', 'files']);
+  const own = new Set(['preset', 'presetName', 'presetVersion', 'generator', 'generatorVersion', 'files']);
   const record: Record<string, unknown> = { ...toRaw(inputs.answers) };
   for (const [key, value] of Object.entries(inputs.stored)) if (!(key in record) && !own.has(key)) record[key] = value;
   Object.assign(record, inputs.extra);
@@ -98,6 +98,7 @@ export function projectRecord(inputs: RecordInputs, files: ReadonlyMap<string, B
   if (preset) {
     const isPath = existsSync(path.resolve(process.cwd(), preset.spec));
     record['preset'] = isPath ? path.relative(inputs.root, preset.dir) || '.' : preset.spec;
+    record['presetName'] = preset.name;
     if (preset.version) record['presetVersion'] = preset.version;
   }
   for (const key of inputs.omit) delete record[key];

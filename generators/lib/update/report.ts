@@ -2,6 +2,7 @@
 // --dry-run a unified diff of every change.
 import { createTwoFilesPatch } from 'diff';
 import { CHANGES, isBinary, type FileUpdate } from './plan.js';
+import { compareVersions } from './project.js';
 
 /** The unified diff of every change, as --dry-run prints it. */
 export function updateDiffs(plan: readonly FileUpdate[]): string[] {
@@ -18,18 +19,34 @@ export function updateDiffs(plan: readonly FileUpdate[]): string[] {
 export function versionsOf(
   stored: Readonly<Record<string, unknown>>,
   version: string,
-  preset: { spec: string; version: string | undefined } | undefined,
+  preset: { spec: string; name: string; version: string | undefined; changelog: Readonly<Record<string, string>> } | undefined,
 ): Versions {
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const from = text(stored['presetVersion']);
   return {
     generator: { from: text(stored['generatorVersion']), to: version },
-    ...(preset ? { preset: { spec: preset.spec, from: text(stored['presetVersion']), to: preset.version } } : {}),
+    ...(preset
+      ? { preset: { spec: preset.spec, name: preset.name, from, to: preset.version, changes: changesBetween(preset.changelog, from, preset.version) } }
+      : {}),
   };
+}
+
+/** A preset's changelog entries after `from` up to `to`, oldest first: why the update came. */
+export function changesBetween(
+  changelog: Readonly<Record<string, string>>,
+  from: string | undefined,
+  to: string | undefined,
+): { version: string; note: string }[] {
+  if (to === undefined || from === to) return [];
+  return Object.entries(changelog)
+    .filter(([version]) => compareVersions(version, to) <= 0 && (from === undefined || compareVersions(version, from) > 0))
+    .sort(([a], [b]) => compareVersions(a, b))
+    .map(([version, note]) => ({ version, note }));
 }
 
 export interface Versions {
   generator: { from: string | undefined; to: string };
-  preset?: { spec: string; from: string | undefined; to: string | undefined };
+  preset?: { spec: string; name?: string; from: string | undefined; to: string | undefined; changes?: { version: string; note: string }[] };
 }
 
 /** One line per file, a summary line for a CI log, and a line naming the conflicts (if any). */

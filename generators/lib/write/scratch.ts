@@ -15,3 +15,12 @@ export function withScratch<T>(files: Record<string, Uint8Array | string>, use: 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A private scratch folder that outlives one call (fleet's work folder and its clones), under `parent`; removeScratch removes it. */
+export function scratchFolder(prefix: string, parent: string = tmpdir()): string {
+  return mkdtempSync(path.join(parent, prefix));
+}
+
+export function removeScratch(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
