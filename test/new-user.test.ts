@@ -294,7 +294,7 @@ describe('the new-user pass: one test per defect, named by its number', function
     const build = compose['services'].svc.build;
     assert.deepEqual(build.secrets, ['netrc']);
     assert.equal(build.args.CA_CERTS, '${CA_CERTS_PEM:-}');
-    assert.deepEqual(compose['secrets'], { netrc: { file: '${NETRC_FILE:-/dev/null}' } });
+    assert.deepEqual(compose['secrets'], { netrc: { environment: 'NETRC_TEXT' } });
     const workflow = load(read(dir, '.github/workflows/ci.yml')) as Record<string, any>;
     for (const [name, job] of Object.entries(workflow['jobs'] as Record<string, any>)) {
       const writes = job.steps.findIndex((s: any) => String(s.run ?? '').includes('"$RUNNER_TEMP/netrc"'));

@@ -19,6 +19,8 @@ import { basesOf, dockerGenerate, logOnce } from '../support/variants.js';
 
 let e: Engines;
 let servers: CompanyServers;
+/** The test engine's bridge gateway, which the servers listen on too (for docker compose build). */
+let bridge = '';
 /** podman's TMPDIR, where buildah keeps its cache mounts: this run's own, so they start empty. */
 let podmanTmp: string;
 
@@ -109,7 +111,10 @@ describe('behind a company network: private modules over authenticated HTTPS, a 
   before(async () => {
     e = await engines();
     await e.useEngine('today');
-    servers = await startCompanyServers(path.join(scratch, 'servers'), String(process.pid));
+    // Compose's builder (bake) runs no build on the host's network without a grant Compose cannot
+    // give: the servers listen on the test engine's bridge too, where a build's network reaches.
+    bridge = (await execa('docker', ['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}'], { env: e.env() })).stdout.trim();
+    servers = await startCompanyServers(path.join(scratch, 'servers'), String(process.pid), [bridge]);
     podmanTmp = folder(scratch, 'podman-tmp');
     logOnce(`nginx ${(await execa('nginx', ['-v'], { all: true })).all.split('/')[1]} on 127.0.0.1:443 (git http-backend through fcgiwrap, a GOPROXY), TLS from a test CA, basic auth`);
     // The platform team's case: a preset names the CA bundle, which every project then carries.
@@ -155,7 +160,7 @@ describe('behind a company network: private modules over authenticated HTTPS, a 
         assert.notEqual(without.exitCode, 0);
         assert.match(without.all, /401 Unauthorized|terminal prompts disabled/);
         assert.deepEqual(said(without.all), [
-          'a module server asks for credentials: set NETRC_FILE=FILE, a netrc file (./build.sh reads ~/.netrc without it)',
+          'a module server asks for credentials: set NETRC_FILE=FILE, a netrc file (./build.sh reads ~/.netrc without it; docker compose takes its text, NETRC_TEXT)',
         ]);
         const wrong = path.join(scratch, `wrong-netrc-${engine}`);
         writeFileSync(wrong, readFileSync(servers.netrc, 'utf8').replaceAll('password netrc-', 'password wrong-'));
@@ -219,10 +224,10 @@ describe('behind a company network: private modules over authenticated HTTPS, a 
     });
 
     it('23. docker compose build takes the netrc secret and the CA as compose.yaml passes them; no password reaches a layer (control: the markers do)', async () => {
-      // The test network's reach, as BUILD_FLAGS gives it to ./build.sh: the host's network and the made-up names.
+      // The made-up names, on the test engine's bridge (see before()).
       writeFileSync(
         path.join(service.dir, 'compose.override.yaml'),
-        `services:\n  orders:\n    build:\n      network: host\n      extra_hosts:\n${HOSTS.map((h) => `        - "${h}:127.0.0.1"\n`).join('')}`,
+        `services:\n  orders:\n    build:\n      extra_hosts:\n${HOSTS.map((h) => `        - "${h}:${bridge}"\n`).join('')}`,
       );
       const compose = (extra: Record<string, string>) =>
         execa('docker', ['compose', 'build', '--no-cache'], { cwd: service.dir, env: e.env({ ...servers.goEnv, ...extra }), all: true, reject: false });
@@ -230,7 +235,7 @@ describe('behind a company network: private modules over authenticated HTTPS, a 
       const without = await compose({});
       assert.notEqual(without.exitCode, 0, without.all);
       assert.match(without.all, /set CA_CERTS=FILE|set NETRC_FILE=FILE/);
-      await ok(compose({ NETRC_FILE: servers.netrc, CA_CERTS_PEM: readFileSync(servers.caFile, 'utf8') }), 'docker compose build');
+      await ok(compose({ NETRC_TEXT: readFileSync(servers.netrc, 'utf8'), CA_CERTS_PEM: readFileSync(servers.caFile, 'utf8') }), 'docker compose build');
       const dir = await saved('docker', 'orders-orders', path.join(scratch, 'saved-compose'));
       for (const password of [...servers.passwords, `machine ${GIT_HOST}`]) assert.deepEqual(findMarker(dir, password), [], password);
       assert.ok(findMarker(dir, servers.gitModule.marker).length > 0, 'the search finds no module marker: it reads no layer');

@@ -54,7 +54,7 @@ async function openssl(args: string[], cwd: string): Promise<void> {
   await execa('openssl', args, { cwd, stdin: 'ignore' });
 }
 
-/** A CA (EC P-256: fast to make) and a server certificate it signs for the hosts. */
+/** A CA (EC P-256: fast to make) and a server certificate it signs for the hosts (names, or IPv4 addresses). */
 export async function makeCa(dir: string, name: string, hosts: string[] = []): Promise<{ caFile: string; caKey: string; cert?: string; key?: string }> {
   mkdirSync(dir, { recursive: true });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
@@ -63,7 +63,7 @@ export async function makeCa(dir: string, name: string, hosts: string[] = []): P
   const ca = { caFile: path.join(dir, 'ca.pem'), caKey: path.join(dir, 'ca.key') };
   if (hosts.length === 0) return ca;
   await openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${hosts[0]}`], dir);
-  writeFileSync(path.join(dir, 'server.ext'), `subjectAltName=${hosts.map((h) => `DNS:${h}`).join(',')}\nextendedKeyUsage=serverAuth\n`);
+  writeFileSync(path.join(dir, 'server.ext'), `subjectAltName=${hosts.map((h) => (/^[0-9.]+$/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',')}\nextendedKeyUsage=serverAuth\n`);
   await openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'server.ext', '-out', 'server.pem'], dir);
   return { ...ca, cert: path.join(dir, 'server.pem'), key: path.join(dir, 'server.key') };
 }
@@ -134,9 +134,9 @@ async function proxyFiles(root: string, m: PrivateModule): Promise<void> {
 }
 
 /** nginx.conf (and the go-get page): both hosts on 127.0.0.1:443, basic auth everywhere, its state in dir. */
-function nginxConf(dir: string, cert: { cert: string; key: string }, gitModule: PrivateModule): string {
+function nginxConf(dir: string, cert: { cert: string; key: string }, gitModule: PrivateModule, also: readonly string[]): string {
   const rel = gitModule.path.slice(gitModule.path.indexOf('/'));
-  const tls = [`    listen 127.0.0.1:443 ssl;`, `    ssl_certificate ${cert.cert};`, `    ssl_certificate_key ${cert.key};`];
+  const tls = [`    listen 127.0.0.1:443 ssl;`, ...also.map((ip) => `    listen ${ip}:443 ssl;`), `    ssl_certificate ${cert.cert};`, `    ssl_certificate_key ${cert.key};`];
   const auth = [`    auth_basic "company";`, `    auth_basic_user_file ${path.join(dir, 'htpasswd')};`];
   mkdirSync(path.dirname(path.join(dir, 'meta', rel)), { recursive: true });
   writeFileSync(path.join(dir, 'meta', rel), `<html><head><meta name="go-import" content="${gitModule.path} git https://${GIT_HOST}${rel}.git"></head></html>\n`);
@@ -181,13 +181,16 @@ function nginxConf(dir: string, cert: { cert: string; key: string }, gitModule: 
 }
 
 /** Whether a TLS server answers on 127.0.0.1:port, for the readiness wait. */
-async function listening(port: number): Promise<boolean> {
+export async function listening(port: number): Promise<boolean> {
   const result = await execa('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { reject: false, timeout: 5_000 });
   return result.exitCode === 0;
 }
 
-/** Starts fcgiwrap and nginx with both private modules and the netrc file; stop() stops both. */
-export async function startCompanyServers(dir: string, id: string): Promise<CompanyServers> {
+/**
+ * Starts fcgiwrap and nginx with both private modules and the netrc file; stop() stops both. `also`:
+ * addresses of the tests' own bridges to listen on too, for builds that cannot use the host's network.
+ */
+export async function startCompanyServers(dir: string, id: string, also: readonly string[] = []): Promise<CompanyServers> {
   mkdirSync(path.join(dir, 'tmp'), { recursive: true });
   const certs = await makeCa(path.join(dir, 'ca'), `dockergo test company CA ${id}`, HOSTS);
   const gitModule = privateModule(`${GIT_HOST}/platform/greet`, `git-module-marker-${id}`);
@@ -200,7 +203,7 @@ export async function startCompanyServers(dir: string, id: string): Promise<Comp
   writeFileSync(path.join(dir, 'htpasswd'), `${htpasswd.join('\n')}\n`);
   const netrc = path.join(dir, 'netrc');
   writeFileSync(netrc, `machine ${GIT_HOST} login ${users[0]} password ${passwords[0]}\nmachine ${PROXY_HOST} login ${users[1]} password ${passwords[1]}\n`, { mode: 0o600 });
-  writeFileSync(path.join(dir, 'nginx.conf'), nginxConf(dir, { cert: certs.cert!, key: certs.key! }, gitModule));
+  writeFileSync(path.join(dir, 'nginx.conf'), nginxConf(dir, { cert: certs.cert!, key: certs.key! }, gitModule, also));
 
   const daemons: Daemon[] = [];
   const stop = async (): Promise<void> => {
