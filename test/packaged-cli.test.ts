@@ -160,7 +160,9 @@ describe('the packed package', function () {
     if (asRoot) for (const d of [home, out, shop]) chownSync(d, NOBODY, NOBODY);
     const yo = async (cwd: string, args: string[]) => {
       const command = [process.execPath, path.join(prefix, 'node_modules/yo/lib/cli.js'), ...args];
-      const env = { HOME: home, NODE_PATH: path.join(prefix, 'node_modules'), NO_UPDATE_NOTIFIER: '1', CI: 'true' };
+      // The go command's caches are the unprivileged user's own, whatever this process's environment names.
+      const go = { GOPATH: path.join(home, 'go'), GOCACHE: path.join(home, '.cache/go-build'), GOMODCACHE: path.join(home, 'go/pkg/mod') };
+      const env = { HOME: home, NODE_PATH: path.join(prefix, 'node_modules'), NO_UPDATE_NOTIFIER: '1', CI: 'true', ...go };
       const [file, argv] = asRoot ? asNobody(command) : [command[0]!, command.slice(1)];
       const run = await execa(file, argv, { cwd, env, reject: false, all: true });
       assert.equal(run.exitCode, 0, run.all);

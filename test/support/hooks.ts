@@ -1,6 +1,4 @@
-// Mocha root hooks.
-//   - DOCKERGO_STATE=FILE: the machine's state (test/engines/machine-state.sh) before the first
-//     test, for .ci/run's leave-no-trace check.
+// Mocha root hooks (npm test's lanes, test/run.ts, write the machine's state before they start).
 //   - The run's temp folder: TMPDIR points at a folder of the run's own (sticky and world-writable,
 //     as /tmp is, for the tests that run programs as an unprivileged user), so every temp file the
 //     tests, the generator and the programs they start make lands there. At the end, once
@@ -12,8 +10,7 @@
 //     package root after each test, so no child process starts in a deleted folder.
 //   - At the end of the run, stop the engines and servers the run started (test/support/engines/),
 //     and remove the packed package.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stopContainers } from './engines/containers.js';
@@ -21,10 +18,6 @@ import { stopEngines } from './engines/engines.js';
 import { stopCluster } from './engines/kubernetes.js';
 import { removePackedPackage } from './packed.js';
 import { PACKAGE_ROOT, testEnds, testStarts } from './project.js';
-
-// DOCKERGO_STATE=FILE (.ci/run): the machine as the tests find it, which they must leave it as.
-const stateFile = process.env['DOCKERGO_STATE'];
-if (stateFile) writeFileSync(stateFile, execFileSync('bash', [path.join(PACKAGE_ROOT, 'test/engines/machine-state.sh')]));
 
 const machineTmp = tmpdir();
 const runTmp = mkdtempSync(path.join(machineTmp, 'dockergo-run-'));

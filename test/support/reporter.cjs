@@ -1,9 +1,8 @@
 // mocha's spec reporter, closing with the plain line "N passed, N failed" that CI reads. With
 // DOCKERGO_TIMINGS=FILE it also appends, per test file, its seconds (hooks included) as
-// "seconds<TAB>file" lines, which .ci/run prints in its timing table; with DOCKERGO_ENGINE_PHASE=FILE
-// it makes that file when the engine suites begin.
+// "seconds<TAB>file" lines, which .ci/run prints in its timing table.
 'use strict';
-const { appendFileSync, writeFileSync } = require('node:fs');
+const { appendFileSync } = require('node:fs');
 const path = require('node:path');
 const Mocha = require('mocha');
 
@@ -16,13 +15,9 @@ class SpecWithTotals extends Mocha.reporters.Spec {
     const began = new Map();
     const seconds = new Map();
     const fileOf = (suite) => (suite.file ? path.relative(process.cwd(), suite.file).replace(/\.js$/, '.ts') : undefined);
-    // DOCKERGO_ENGINE_PHASE=FILE: made when the first suite on real engines (test/engine/, test/bench/)
-    // begins, so that .ci/run can start work that fits beside them.
-    const phase = process.env.DOCKERGO_ENGINE_PHASE;
     runner.on(EVENT_SUITE_BEGIN, (suite) => {
       if (!suite.parent?.root || !fileOf(suite)) return;
       began.set(suite, process.hrtime.bigint());
-      if (phase && /^test\/(engine|bench)\//.test(fileOf(suite))) writeFileSync(phase, '');
     });
     runner.on(EVENT_SUITE_END, (suite) => {
       const start = began.get(suite);
