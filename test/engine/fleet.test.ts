@@ -5,16 +5,17 @@
 // Every status, exit code and pushed branch is checked, every default branch stays byte for byte,
 // --check writes nothing anywhere, a second run proposes nothing new, and hostile lines are data.
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type Options } from 'execa';
+import { FLEET_PRESET, publishProject, writeFleetPreset } from '../support/fleet.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
 import { shopModule } from '../support/modules.js';
 import { packedPackage } from '../support/packed.js';
 import { cleanup, read, snapshot, tempDir } from '../support/project.js';
 import { GIT_ENV } from '../support/users.js';
 
-const PRESET = '@acme/fleet-preset';
+const PRESET = FLEET_PRESET;
 const KINDS = { current: 5, behind: 8, edited: 3, conflict: 2 } as const;
 
 let bin = '';
@@ -30,25 +31,8 @@ async function run(cwd: string, args: string[], options: Options = {}) {
 
 const git = async (cwd: string, args: string[], extra: Record<string, string> = {}) => (await execa('git', args, { cwd, env: { ...env, ...GIT_ENV, ...extra } })).stdout;
 
-/** The preset: v2 adds a label (the Dockerfile changes) and a file, with a changelog line. */
-function writePreset(version: 1 | 2): void {
-  const dir = path.join(scratch, 'presets/node_modules', PRESET);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(path.join(dir, 'templates/deploy'), { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: PRESET, version: `${version}.0.0` }));
-  const labels = { 'com.acme.team': 'payments', ...(version === 2 ? { 'com.acme.tier': 'gold' } : {}) };
-  writeFileSync(path.join(dir, 'preset.json'), JSON.stringify({ labels, changelog: { '2.0.0': 'every image says its tier' } }));
-  if (version === 2) writeFileSync(path.join(dir, 'templates/deploy/tier.yaml.ejs'), 'tier: gold\nname: <%- name %>\n');
-}
-
-/** Makes repository NAME on the server from `dir` (a project folder), main branch pushed. */
-async function publish(name: string, dir: string): Promise<void> {
-  await server.create(name);
-  await git(dir, ['init', '--quiet', '--initial-branch=main']);
-  await git(dir, ['add', '-A']);
-  await git(dir, ['commit', '--quiet', '-m', 'generated']);
-  await git(dir, ['push', '--quiet', `${server.url}${name}.git`, 'main']);
-}
+const writePreset = (version: 1 | 2) => writeFleetPreset(path.join(scratch, 'presets/node_modules'), version);
+const publish = (name: string, dir: string) => publishProject(server, name, dir, env);
 
 async function service(name: string, edit?: (dir: string) => void): Promise<void> {
   const parent = path.join(scratch, 'work');
@@ -125,6 +109,7 @@ describe('generator-dockergo fleet: a real git server, 22 repositories', functio
     await publish('existing', existing);
     // The platform team releases v2.
     writePreset(2);
+    server.forgetPushes();
   });
   after(async () => {
     await server?.stop();

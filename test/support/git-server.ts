@@ -25,6 +25,8 @@ export interface GitServer {
   create(name: string): Promise<string>;
   /** What the pre-receive hook saw, one JSON object a push: { repo, refs, options }. */
   pushes(): { repo: string; refs: string[]; options: string[] }[];
+  /** Forgets the pushes so far (the ones that made the repositories). */
+  forgetPushes(): void;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startGitServer(dir: string): Promise<GitServer> {
       await startDaemon('fcgiwrap', '/usr/sbin/fcgiwrap', ['-c', '4', '-s', `unix:${socket}`], {
         logFile: path.join(dir, 'fcgiwrap.log'),
         ready: () => Promise.resolve(readdirSync(dir).includes('fcgiwrap.sock')),
+        group: true,
       }),
     );
     daemons.push(
@@ -131,6 +134,9 @@ export async function startGitServer(dir: string): Promise<GitServer> {
         await git(['config', key, value]);
       }
       return bare;
+    },
+    forgetPushes() {
+      writeFileSync(path.join(dir, 'pushes.log'), '');
     },
     pushes() {
       const file = path.join(dir, 'pushes.log');

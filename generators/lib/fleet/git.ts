@@ -37,7 +37,10 @@ export class Git {
     if (result.exitCode !== 0) {
       const detail = String(result.stderr).split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^hint:/.test(l));
       const last = detail.find((l) => /^(fatal|error|!|remote: error)/.test(l)) ?? detail.at(-1) ?? `exit ${result.exitCode}`;
-      throw new GitError(maskCredentials(oneLine(`${what ?? `git ${args[0]}`}: ${last.replace(/^fatal: /, '')}`)));
+      // A server that refuses a push says why on remote: lines (a hook's message): the reason goes with it.
+      const remote = detail.filter((l) => /^remote: \S/.test(l) && l !== last).map((l) => l.slice('remote: '.length)).join(' ');
+      const why = last.startsWith('!') && remote !== '' ? `; the server said: ${remote.slice(0, 300)}` : '';
+      throw new GitError(maskCredentials(oneLine(`${what ?? `git ${args[0]}`}: ${last.replace(/^fatal: /, '')}${why}`)));
     }
     return String(result.stdout);
   }

@@ -13,7 +13,7 @@ export async function startDaemon(
   name: string,
   file: string,
   args: string[],
-  options: { logFile: string; env?: Record<string, string>; ready: () => Promise<boolean>; ms?: number },
+  options: { logFile: string; env?: Record<string, string>; ready: () => Promise<boolean>; ms?: number; group?: boolean },
 ): Promise<Daemon> {
   const log = { file: options.logFile, append: true } as const;
   const child: ResultPromise = execa(file, args, {
@@ -24,7 +24,21 @@ export async function startDaemon(
     stderr: log,
     reject: false,
     cleanup: true,
+    // group: a daemon that forks workers (fcgiwrap -c N) leads a process group of its own, and
+    // stop() signals the whole group: the workers outlive their parent otherwise.
+    detached: options.group === true,
   });
+  const signal = (name: NodeJS.Signals) => {
+    if (options.group && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, name);
+        return;
+      } catch {
+        // The group is gone already.
+      }
+    }
+    child.kill(name);
+  };
   let exited = false;
   void child.then(() => (exited = true));
   const logTail = (): string => readFileSync(options.logFile, { encoding: 'utf8', flag: 'a+' }).split('\n').slice(-30).join('\n');
@@ -32,8 +46,8 @@ export async function startDaemon(
     name,
     async stop() {
       if (exited) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), 20_000);
       await child;
       clearTimeout(timer);
     },
