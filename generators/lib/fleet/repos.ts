@@ -1,6 +1,7 @@
 // REPOS: one repository a line, read as data. Each line is checked alone (a bad one is one line of
 // the report, and the others still run); a local path passes the one containment check; a shard
-// takes the lines whose hash falls in its share, the same share on every run.
+// takes the lines whose hash (of the line, credentials masked) falls in its share: the same share on
+// every run and every machine.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -71,7 +72,7 @@ function localRepository(base: string, given: string, line: number): string {
 export function shardOf(entries: readonly RepoEntry[], shard: { index: number; count: number } | undefined): RepoEntry[] {
   if (!shard) return [...entries];
   return entries.filter((e) => {
-    const hash = createHash('sha256').update(e.source?.text ?? e.repository).digest();
+    const hash = createHash('sha256').update(e.repository).digest();
     return hash.readUInt32BE(0) % shard.count === shard.index - 1;
   });
 }
