@@ -3,10 +3,10 @@
 // times the generator itself (the standalone bin against `yo`), and on the test cluster times
 // `./build.sh deploy` and counts failed requests across a rolling update, with the preStop drain
 // and without it (the control), and times a rebuild on a new, empty builder with the CACHE_DIR
-// cache restored, beside cold and the warm local builder. Writes docs/benchmarks.md and the
+// cache restored, beside cold and the warm local builder; and `fleet` on a git server (fleet.ts). Writes docs/benchmarks.md and the
 // README's summary table. The measurements are test/bench/measure.ts; the test run has a smoke
 // round of them (test/engine/benchmark.test.ts).
-//   node test/bench/benchmark.js [--runs N] [--out FILE] [--no-readme] [--only ci-cache]
+//   node test/bench/benchmark.js [--runs N] [--out FILE] [--no-readme] [--only ci-cache|fleet]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,14 +17,15 @@ import { cluster, stopCluster } from '../support/engines/kubernetes.js';
 import { packedPackage, removePackedPackage } from '../support/packed.js';
 import { cleanup, PACKAGE_ROOT, tempDir } from '../support/project.js';
 import { ciCache, contexts, generatedService, generatorTimes, moduleCount, onCluster, onEngine, type BenchOptions } from './measure.js';
-import { CACHE_TITLE, ciCacheSection, markdown, spliceSection } from './report.js';
+import { fleetBench } from './fleet.js';
+import { CACHE_TITLE, ciCacheSection, FLEET_TITLE, fleetSection, markdown, spliceSection } from './report.js';
 
 const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
     out: { type: 'string', default: path.join(PACKAGE_ROOT, 'docs/benchmarks.md') },
     'no-readme': { type: 'boolean', default: false },
-    // Measure one section and splice it into --out: "ci-cache".
+    // Measure one section and splice it into --out: "ci-cache" or "fleet".
     only: { type: 'string' },
   },
 });
@@ -36,13 +37,15 @@ async function main(): Promise<void> {
   const runs = Number(flags.runs);
   const o: BenchOptions = { runs, generatorRuns: Math.max(5, runs * 2 + 1), smoke: false, root: tempDir('dockergo-bench-') };
   try {
-    if (flags.only === 'ci-cache') {
-      const section = ciCacheSection(await ciCache(o, await engines()));
-      writeFileSync(flags.out, spliceSection(readFileSync(flags.out, 'utf8'), section, CACHE_TITLE, '## The generator'));
+    if (flags.only === 'ci-cache' || flags.only === 'fleet') {
+      const [section, title] = flags.only === 'fleet'
+        ? [fleetSection(await fleetBench(o, (await packedPackage()).bin)), FLEET_TITLE]
+        : [ciCacheSection(await ciCache(o, await engines())), CACHE_TITLE];
+      writeFileSync(flags.out, spliceSection(readFileSync(flags.out, 'utf8'), section, title, '## The generator'));
       console.log(section);
       return;
     }
-    if (flags.only) throw new Error(`--only: "${flags.only}" is not a section (ci-cache)`);
+    if (flags.only) throw new Error(`--only: "${flags.only}" is not a section (ci-cache, fleet)`);
     const service = await generatedService(o, 'generated-alpine', 'alpine', { deps: true });
     const dirs = contexts(o, service, await generatedService(o, 'generated-scratch', 'scratch', { deps: true }));
     // Both engines build the same contexts; each gets edits new to it (the nonce).
@@ -51,7 +54,8 @@ async function main(): Promise<void> {
     const e = await engines();
     const kubernetes = await onCluster(o, e, await cluster(() => Promise.resolve(e)));
     const cache = await ciCache(o, e);
-    const report = markdown({ engines: measured, generator, kubernetes, cache, modules: moduleCount(service), runs });
+    const fleet = await fleetBench(o, (await packedPackage()).bin);
+    const report = markdown({ engines: measured, generator, kubernetes, cache, fleet, modules: moduleCount(service), runs });
     mkdirSync(path.dirname(flags.out), { recursive: true });
     writeFileSync(flags.out, report.full);
     if (!flags['no-readme']) {

@@ -3,6 +3,7 @@
 // it too, so a measurement that stops producing a number fails there, not in the next full run.
 import { cpus, totalmem } from 'node:os';
 import type { LoadResult } from '../support/load.js';
+import type { FleetResults } from './fleet.js';
 import { median, MEASURES, WAYS, type CacheResults, type EngineResults, type KubernetesResults, type Measure, type Way } from './measure.js';
 
 const WAY_TITLE: Record<Way, string> = {
@@ -26,6 +27,7 @@ export interface Results {
   generator: { bin: number; yo: number; runs: number };
   kubernetes: KubernetesResults;
   cache: CacheResults;
+  fleet: FleetResults;
   /** Modules the measured service pins in go.sum. */
   modules: number;
   /** Rounds of each timed measurement. */
@@ -33,6 +35,41 @@ export interface Results {
 }
 
 export const CACHE_TITLE = '## CI runners: a rebuild on a fresh builder';
+export const FLEET_TITLE = '## A fleet: fleet --check and fleet on a git server';
+
+export function fleetSection(f: FleetResults): string {
+  const compare = f.sizes[1]!;
+  const fleetRatio = f.fleetMs / f.loopMs;
+  const flat = Math.max(...f.perRepo) / Math.min(...f.perRepo);
+  const memory = f.peakKiB.at(-1)! / f.peakKiB[0]!;
+  const goals: [string, string, boolean][] = [
+    [`\`fleet --check\` of ${compare} ≤ 0.25 × the loop`, `${fleetRatio.toFixed(2)}×`, fleetRatio <= 0.25],
+    [`time a repository flat from ${f.sizes[0]} to ${f.sizes.at(-1)} repositories (≤ 1.3×)`, `${flat.toFixed(2)}×`, flat <= 1.3],
+    [`peak memory at ${f.sizes.at(-1)} ≤ 1.5 × at ${f.sizes[0]}`, `${memory.toFixed(2)}×`, memory <= 1.5],
+  ];
+  return `${FLEET_TITLE}
+
+The local git server of the fleet suite (nginx and \`git http-backend\` over HTTPS with basic auth, on 127.0.0.1)
+holds copies of one service generated with a preset at 1.0.0; each run checks or updates them with the preset at
+2.0.0, so every repository is behind. \`fleet\` runs ${f.jobs} repositories at once (its default: the cores). Beside
+it, in the same rounds, alternating: the shell loop a platform team would write without it, \`git clone --depth 1\`
+then \`generator-dockergo update --check\` for each repository, one after another.
+
+| fleet size | \`fleet --check\`, a repository | peak memory of fleet |
+|---|---|---|
+${f.sizes.map((n, i) => `| ${n} | ${f.perRepo[i]!.toFixed(0)} ms | ${(f.peakKiB[i]! / 1024).toFixed(0)} MiB |`).join('\n')}
+
+| ${compare} repositories | total | a repository | ratio |
+|---|---|---|---|
+| \`fleet --check\` | ${seconds(f.fleetMs)} | ${(f.fleetMs / compare).toFixed(0)} ms | 1.00× |
+| loop: \`git clone --depth 1\` + \`update --check\` | ${seconds(f.loopMs)} | ${(f.loopMs / compare).toFixed(0)} ms | ${ratio(f.loopMs, f.fleetMs)} |
+| \`fleet\` (update, commit, push) | ${seconds(f.updatePerRepo * compare)} | ${f.updatePerRepo.toFixed(0)} ms | |
+
+| goal | measured | met |
+|---|---|---|
+${goals.map(([g, v, ok]) => `| ${g} | ${v} | ${ok ? 'yes' : '**no**'} |`).join('\n')}
+`;
+}
 
 /** doc with its section titled `title` replaced by `section`, or, when it has none, `section` put before `nextTitle`. */
 export function spliceSection(doc: string, section: string, title: string, nextTitle: string): string {
@@ -184,6 +221,7 @@ into the Docker Engine (\`--load\`). Sizes are the sum of the uncompressed layer
 ${r.engines.map(engineSection).join('\n')}
 ${kubernetesSection(r.kubernetes)}
 ${ciCacheSection(r.cache)}
+${fleetSection(r.fleet)}
 ## The generator
 
 Median of ${r.generator.runs} alternating runs each, scaffolding into a new folder with \`--yes\` (which includes

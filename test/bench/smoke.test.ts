@@ -14,6 +14,7 @@ import { cluster } from '../support/engines/kubernetes.js';
 import { packedPackage } from '../support/packed.js';
 import { cleanup, tempDir } from '../support/project.js';
 import { ciCache, contexts, generatedService, generatorTimes, moduleCount, MEASURES, onCluster, onEngine, WAYS, type BenchOptions } from './measure.js';
+import { fleetBench } from './fleet.js';
 import { markdown } from './report.js';
 
 const positive = (what: string, n: number): void => assert.ok(Number.isFinite(n) && n > 0, `${what}: ${n}`);
@@ -44,12 +45,14 @@ describe('the benchmark, one smoke round (npm run bench measures; this checks th
     };
     const e = await engines();
     const k = await cluster(() => Promise.resolve(e));
-    const [buildkit, buildah, generator, kubernetes, cache] = await Promise.all([
+    const { bin } = await packedPackage();
+    const [buildkit, buildah, generator, kubernetes, cache, fleet] = await Promise.all([
       race('buildkit', await buildkitBuilder()),
       race('buildah', await buildahBuilder()),
       timed('generator', async () => generatorTimes(o, (await packedPackage()).prefix)),
       timed('cluster', () => onCluster(o, e, k, log)),
       timed('ci cache', () => ciCache(o, e, log)),
+      timed('fleet', () => fleetBench(o, bin, log)),
     ]);
     const measured = [buildkit.result, buildah.result];
     for (const r of measured) {
@@ -62,7 +65,12 @@ describe('the benchmark, one smoke round (npm run bench measures; this checks th
     positive('deploy', kubernetes.deploySeconds[0]!);
     assert.ok(kubernetes.drained[0]!.sent > 0 && kubernetes.control[0]!.sent > 0, lines.join('\n'));
     for (const key of ['cold', 'layersOnly', 'restored', 'warm', 'exported', 'layersBytes', 'mountsBytes'] as const) positive(`ci cache ${key}`, cache[key]);
-    const report = markdown({ engines: measured, generator, kubernetes, cache, modules: buildkit.modules, runs: 1 });
+    for (const [i, n] of fleet.sizes.entries()) {
+      positive(`fleet --check of ${n}, a repository`, fleet.perRepo[i]!);
+      positive(`fleet --check of ${n}, peak memory`, fleet.peakKiB[i]!);
+    }
+    for (const key of ['fleetMs', 'loopMs', 'updatePerRepo'] as const) positive(`fleet ${key}`, fleet[key]);
+    const report = markdown({ engines: measured, generator, kubernetes, cache, fleet, modules: buildkit.modules, runs: 1 });
     assert.doesNotMatch(report.full, /NaN|undefined|Infinity/, report.full);
     assert.doesNotMatch(report.summary, /NaN|undefined|Infinity/, report.summary);
     console.log(`      ${lines.filter((l) => !l.startsWith('builder:') && !l.includes('STAND-IN')).join('\n      ')}`);
