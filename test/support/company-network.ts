@@ -133,6 +133,21 @@ async function proxyFiles(root: string, m: PrivateModule): Promise<void> {
   await execa('python3', ['-c', script, path.join(dir, `${m.version}.zip`)], { input: JSON.stringify(entries) });
 }
 
+/** The start of an nginx.conf of a test's own: in the foreground as root, every file it keeps in dir, up to `http {`. */
+export function nginxPrelude(dir: string, connections: number): string[] {
+  return [
+    'user root;',
+    'worker_processes 1;',
+    'daemon off;',
+    `pid ${path.join(dir, 'nginx.pid')};`,
+    `error_log ${path.join(dir, 'error.log')} info;`,
+    `events { worker_connections ${connections}; }`,
+    'http {',
+    `  access_log ${path.join(dir, 'access.log')};`,
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${path.join(dir, 'tmp', t)};`),
+  ];
+}
+
 /** nginx.conf (and the go-get page): both hosts on 127.0.0.1:443, basic auth everywhere, its state in dir. */
 function nginxConf(dir: string, cert: { cert: string; key: string }, gitModule: PrivateModule, also: readonly string[]): string {
   const rel = gitModule.path.slice(gitModule.path.indexOf('/'));
@@ -141,15 +156,7 @@ function nginxConf(dir: string, cert: { cert: string; key: string }, gitModule: 
   mkdirSync(path.dirname(path.join(dir, 'meta', rel)), { recursive: true });
   writeFileSync(path.join(dir, 'meta', rel), `<html><head><meta name="go-import" content="${gitModule.path} git https://${GIT_HOST}${rel}.git"></head></html>\n`);
   return `${[
-    'user root;',
-    'worker_processes 1;',
-    'daemon off;',
-    `pid ${path.join(dir, 'nginx.pid')};`,
-    `error_log ${path.join(dir, 'error.log')} info;`,
-    'events { worker_connections 64; }',
-    'http {',
-    `  access_log ${path.join(dir, 'access.log')};`,
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${path.join(dir, 'tmp', t)};`),
+    ...nginxPrelude(dir, 64),
     '  default_type application/octet-stream;',
     '  server {',
     `    server_name ${GIT_HOST};`,

@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { listening, makeCa } from './company-network.js';
+import { listening, makeCa, nginxPrelude } from './company-network.js';
 import { startDaemon, type Daemon } from './engines/process.js';
 import { freePort } from './service.js';
 
@@ -51,15 +51,7 @@ fi
 
 function nginxConf(dir: string, port: number, cert: { cert: string; key: string }): string {
   return `${[
-    'user root;',
-    'worker_processes 1;',
-    'daemon off;',
-    `pid ${path.join(dir, 'nginx.pid')};`,
-    `error_log ${path.join(dir, 'error.log')} info;`,
-    'events { worker_connections 256; }',
-    'http {',
-    `  access_log ${path.join(dir, 'access.log')};`,
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${path.join(dir, 'tmp', t)};`),
+    ...nginxPrelude(dir, 256),
     '  client_max_body_size 0;',
     '  server {',
     `    listen 127.0.0.1:${port} ssl;`,
