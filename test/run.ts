@@ -1,13 +1,13 @@
 // `npm test`: every suite, in two lanes at once, each a mocha process of its own.
 //   - The engine lane (test/engine/, then the benchmark's smoke round) at normal priority: the suites
 //     that need a real engine, the cluster or a server. Its output streams.
-//   - The fast lane (test/, no engine: DOCKERGO_FAST=1) at a lower priority (nice 10): it takes the
-//     CPU the engine suites leave while they wait on containers, pods and pulls. Its output is
-//     printed when it ends.
+//   - The fast lane (test/, no engine: DOCKERGO_FAST=1; and the suites of test/engine/ that start
+//     only servers of their own) at a lower priority (nice 10): it takes the CPU the engine suites
+//     leave while they wait on containers, pods and pulls. Its output is printed when it ends.
 // Why two lanes: on two cores the engine suites keep one busy at most half the time, and the fast
 // suites need no engine; run one after the other, the idle half is lost (docs/testing.md measures it).
-// The engine lane's order: the suites that need no engine tool first, the cluster's last, since a
-// fresh machine builds the cluster's tools last (.ci/run).
+// The engine lane's order: the cluster's suites last, since a fresh machine builds their tools last
+// (.ci/run).
 //   - DOCKERGO_STATE=FILE: the machine's state is written here before either lane starts, for the
 //     leave-no-trace check (.ci/run); DOCKERGO_STARTED=FILE is made as the lanes start, once the
 //     build is done (.ci/run starts the Node 24 lane then).
@@ -22,19 +22,28 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const MOCHA = path.join(ROOT, 'node_modules/mocha/bin/mocha.js');
 
-/** Engine suites that go first (they need no engine tool) and last (the cluster's, built last). */
-const FIRST = ['fleet'];
+/** Engine suites that go last: the cluster's, whose tools a fresh machine builds last. */
 const LAST = ['kubernetes', 'helm'];
+/**
+ * Suites of test/engine/ that start servers of their own (nginx, git) but no engine and no cluster:
+ * they run in the fast lane, which has CPU to spare, and not on the engine lane, which is the run's
+ * critical path. They stay in test/engine/, as `npm run test:fast` needs no server.
+ */
+const SERVERS_ONLY = ['fleet'];
+
+function engineNames(): string[] {
+  return readdirSync(path.join(ROOT, 'test/engine')).filter((f) => f.endsWith('.test.js')).map((f) => f.slice(0, -'.test.js'.length));
+}
 
 function engineFiles(): string[] {
-  const names = readdirSync(path.join(ROOT, 'test/engine')).filter((f) => f.endsWith('.test.js')).map((f) => f.slice(0, -'.test.js'.length));
-  const rank = (n: string) => (FIRST.includes(n) ? -1 : LAST.includes(n) ? 1 + LAST.indexOf(n) : 0);
-  const ordered = names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const rank = (n: string) => (LAST.includes(n) ? 1 + LAST.indexOf(n) : 0);
+  const ordered = engineNames().filter((n) => !SERVERS_ONLY.includes(n)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return [...ordered.map((n) => `test/engine/${n}.test.js`), 'test/bench/smoke.test.js'];
 }
 
 function fastFiles(): string[] {
-  return readdirSync(path.join(ROOT, 'test')).filter((f) => f.endsWith('.test.js')).sort().map((f) => `test/${f}`);
+  const servers = engineNames().filter((n) => SERVERS_ONLY.includes(n)).map((n) => `test/engine/${n}.test.js`);
+  return [...servers, ...readdirSync(path.join(ROOT, 'test')).filter((f) => f.endsWith('.test.js')).sort().map((f) => `test/${f}`)];
 }
 
 interface Lane {
