@@ -76,15 +76,16 @@ describe('compose.yaml', function () {
     assert.equal(orders['build'].target, 'runtime');
     assert.deepEqual(orders['ports'], [{ mode: 'ingress', host_ip: '127.0.0.1', target: 7070, published: '7070', protocol: 'tcp' }]);
     // GO_VERSION and Go's variables reach the build only when set: the Dockerfile's defaults apply otherwise. The CA
-    // is empty (the Dockerfile's own default) unless CA_CERTS_PEM holds one; the netrc secret is an empty file unless
-    // NETRC_FILE names one (the new-user pass, item 23).
+    // is empty (the Dockerfile's own default) unless CA_CERTS_PEM holds one; the netrc secret is NETRC_TEXT's text,
+    // none when it is unset (the new-user pass, item 23: a file secret would need Compose v5's --allow=fs.read).
     assert.deepEqual(orders['build'].args, { CA_CERTS: '' });
     assert.deepEqual(orders['build'].secrets, [{ source: 'netrc' }]);
-    assert.equal((model as Record<string, any>)['secrets'].netrc.file, '/dev/null');
+    assert.deepEqual((model as Record<string, any>)['secrets'].netrc, { name: 'orders_netrc', environment: 'NETRC_TEXT' });
     const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
-    const pinned = await composeConfig(dir, { GO_VERSION: '1.27.4', BIND: '0.0.0.0', GOPROXY: 'https://goproxy.corp.example', CA_CERTS_PEM: pem, NETRC_FILE: '/etc/hostname' });
+    const pinned = await composeConfig(dir, { GO_VERSION: '1.27.4', BIND: '0.0.0.0', GOPROXY: 'https://goproxy.corp.example', CA_CERTS_PEM: pem, NETRC_TEXT: 'machine x' });
     assert.deepEqual(pinned.services['orders']!['build'].args, { GO_VERSION: '1.27.4', GOPROXY: 'https://goproxy.corp.example', CA_CERTS: pem });
-    assert.equal((pinned as Record<string, any>)['secrets'].netrc.file, '/etc/hostname');
+    assert.equal((pinned as Record<string, any>)['secrets'].netrc.environment, 'NETRC_TEXT');
+    assert.equal((pinned as Record<string, any>)['secrets'].netrc.file, undefined, 'no file: nothing for Compose to be granted');
     assert.equal(pinned.services['orders']!['ports'][0].host_ip, '0.0.0.0');
     cleanup(dir);
   });
