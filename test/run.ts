@@ -6,11 +6,12 @@
 //     leave while they wait on containers, pods and pulls. Its output is printed when it ends.
 // Why two lanes: on two cores the engine suites keep one busy at most half the time, and the fast
 // suites need no engine; run one after the other, the idle half is lost (docs/testing.md measures it).
-// The engine lane's order: the cluster's suites last, since a fresh machine builds their tools last
-// (.ci/run).
+// The engine lane's order: the suite that needs no built tool first, the cluster's last, since a
+// fresh machine builds the engines' tools first and the cluster's last (.ci/run).
 //   - DOCKERGO_STATE=FILE: the machine's state is written here before either lane starts, for the
 //     leave-no-trace check (.ci/run); DOCKERGO_STARTED=FILE is made as the lanes start, once the
-//     build is done (.ci/run starts the Node 24 lane then).
+//     build is done, and DOCKERGO_FAST_DONE=FILE when the fast lane ends (.ci/run's Node 24 lane
+//     waits for it).
 // Extra arguments go to both lanes' mocha (npm test -- --grep x). Exit status 1 when a lane failed.
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,12 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const MOCHA = path.join(ROOT, 'node_modules/mocha/bin/mocha.js');
 
-/** Engine suites that go last: the cluster's, whose tools a fresh machine builds last. */
+/**
+ * Engine suites that go first: the buildah suite needs no tool that a fresh machine builds (buildah is
+ * Debian's), so it runs while .ci/run builds the engines; and last: the cluster's, whose tools are
+ * built last.
+ */
+const FIRST = ['images'];
 const LAST = ['kubernetes', 'helm'];
 /**
  * Suites of test/engine/ that start servers of their own (nginx, git) but no engine and no cluster:
@@ -36,7 +42,7 @@ function engineNames(): string[] {
 }
 
 function engineFiles(): string[] {
-  const rank = (n: string) => (LAST.includes(n) ? 1 + LAST.indexOf(n) : 0);
+  const rank = (n: string) => (FIRST.includes(n) ? -1 : LAST.includes(n) ? 1 + LAST.indexOf(n) : 0);
   const ordered = engineNames().filter((n) => !SERVERS_ONLY.includes(n)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return [...ordered.map((n) => `test/engine/${n}.test.js`), 'test/bench/smoke.test.js'];
 }
@@ -71,6 +77,9 @@ async function main(): Promise<number> {
   const log = path.join(tmpdir(), `dockergo-fast-lane-${process.pid}.log`);
   const engine = lane('engine', engineFiles(), extra, { nice: 0, env });
   const fast = lane('fast', fastFiles(), extra, { nice: 10, env: { ...env, DOCKERGO_FAST: '1' }, log });
+  // DOCKERGO_FAST_DONE=FILE: made when the fast lane ends (.ci/run then starts the Node 24 lane on the CPU it frees).
+  const fastDone = env['DOCKERGO_FAST_DONE'];
+  if (fastDone) void fast.done.then(() => writeFileSync(fastDone, ''));
   const [engineStatus, fastStatus] = await Promise.all([engine.done, fast.done]);
   process.stdout.write(`\n== the fast lane (test/, beside the engine lane), exit ${fastStatus}\n${readFileSync(log, 'utf8')}`);
   rmSync(log, { force: true });
