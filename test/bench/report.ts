@@ -42,10 +42,20 @@ export function fleetSection(f: FleetResults): string {
   const fleetRatio = f.fleetMs / f.loopMs;
   const flat = Math.max(...f.perRepo) / Math.min(...f.perRepo);
   const memory = f.peakKiB.at(-1)! / f.peakKiB[0]!;
-  const goals: [string, string, boolean][] = [
-    [`\`fleet --check\` of ${compare} ≤ 0.25 × the loop`, `${fleetRatio.toFixed(2)}×`, fleetRatio <= 0.25],
-    [`time a repository flat from ${f.sizes[0]} to ${f.sizes.at(-1)} repositories (≤ 1.3×)`, `${flat.toFixed(2)}×`, flat <= 1.3],
-    [`peak memory at ${f.sizes.at(-1)} ≤ 1.5 × at ${f.sizes[0]}`, `${memory.toFixed(2)}×`, memory <= 1.5],
+  const goals: [string, string, boolean, string][] = [
+    [`\`fleet --check\` of ${compare} ≤ 0.25 × the loop`, `${fleetRatio.toFixed(2)}×`, fleetRatio <= 0.25, ''],
+    [
+      `time a repository flat from ${f.sizes[0]} to ${f.sizes.at(-1)} repositories (≤ 1.3×)`,
+      `${flat.toFixed(2)}×`,
+      flat <= 1.3,
+      `The time of a repository includes its share of the process's start (Node and yeoman-environment, about 0.4 s), which ${f.sizes[0]} repositories share among fewer: from ${compare} to ${f.sizes.at(-1)} the ratio is ${(f.perRepo[2]! / f.perRepo[1]!).toFixed(2)}×.`,
+    ],
+    [
+      `peak memory at ${f.sizes.at(-1)} ≤ 1.5 × at ${f.sizes[0]}`,
+      `${memory.toFixed(2)}×`,
+      memory <= 1.5,
+      `Not yet explained: the reports fleet keeps are a few hundred bytes a repository, so the growth is either memory the in-process update keeps per repository or V8's heap growing before it collects (this is the peak, not what is live). Until that is measured, a fleet of thousands is for \`--shard\`, one process a share.`,
+    ],
   ];
   return `${FLEET_TITLE}
 
@@ -68,7 +78,7 @@ ${f.sizes.map((n, i) => `| ${n} | ${f.perRepo[i]!.toFixed(0)} ms | ${(f.peakKiB[
 | goal | measured | met |
 |---|---|---|
 ${goals.map(([g, v, ok]) => `| ${g} | ${v} | ${ok ? 'yes' : '**no**'} |`).join('\n')}
-`;
+${goals.filter(([, , ok]) => !ok).map(([g, v, , why]) => `\n**Missed: ${g}** (measured ${v}). ${why}\n`).join('')}`;
 }
 
 /** doc with its section titled `title` replaced by `section`, or, when it has none, `section` put before `nextTitle`. */
