@@ -13,7 +13,9 @@ import type { BenchOptions } from './measure.js';
 export interface FleetResults {
   /** The fleet sizes, smallest first; the comparison with the loop runs at the middle one. */
   sizes: number[];
-  /** `fleet --check`: milliseconds per repository at each size (the median of the runs). */
+  /** fleet on an empty list: the process's start, milliseconds (median). */
+  startMs: number;
+  /** `fleet --check`: milliseconds per repository at each size beyond the start (the median of the runs). */
   perRepo: number[];
   /** Peak resident memory of the fleet process at each size, in KiB. */
   peakKiB: number[];
@@ -64,6 +66,13 @@ export async function fleetBench(o: BenchOptions, bin: string, log = console.log
       return Number(process.hrtime.bigint() - start) / 1e6;
     };
     const runs = Math.max(1, o.runs);
+    // The process's start (Node, yeoman-environment, git's environment): fleet on an empty list. A
+    // repository's time is what each adds beyond it, so that the sizes compare the work that scales.
+    const empty = path.join(root, 'repos-0.txt');
+    writeFileSync(empty, '# none\n');
+    const starts: number[] = [];
+    for (let r = 0; r < Math.max(3, runs); r++) starts.push((await fleet([empty, '--check'], 0)).ms);
+    const startMs = median(starts);
     const perRepo: number[] = [];
     const peakKiB: number[] = [];
     let fleetMs = 0;
@@ -78,10 +87,10 @@ export async function fleetBench(o: BenchOptions, bin: string, log = console.log
         peak = Math.max(peak, f.kib);
         if (n === compare) loops.push(await loop(n));
       }
-      perRepo.push(median(times) / n);
+      perRepo.push(Math.max(1, median(times) - startMs) / n);
       peakKiB.push(peak);
       if (n === compare) [fleetMs, loopMs] = [median(times), median(loops)];
-      log(`fleet --check of ${n}: ${(median(times) / n).toFixed(0)} ms a repository, peak ${(peak / 1024).toFixed(0)} MiB${n === compare ? `; the loop: ${(median(loops) / n).toFixed(0)} ms a repository` : ''}`);
+      log(`fleet --check of ${n}: ${perRepo.at(-1)!.toFixed(0)} ms a repository beyond the start, peak ${(peak / 1024).toFixed(0)} MiB${n === compare ? `; the loop: ${(median(loops) / n).toFixed(0)} ms a repository` : ''}`);
     }
     const updates: number[] = [];
     for (let r = 0; r < runs; r++) {
@@ -90,7 +99,7 @@ export async function fleetBench(o: BenchOptions, bin: string, log = console.log
     }
     log(`fleet (update and push) of ${compare}: ${median(updates).toFixed(0)} ms a repository`);
     const { stdout: cores } = await execa('nproc');
-    return { sizes, perRepo, peakKiB, fleetMs, loopMs, updatePerRepo: median(updates), jobs: Number(cores) };
+    return { sizes, startMs, perRepo, peakKiB, fleetMs, loopMs, updatePerRepo: median(updates), jobs: Number(cores) };
   } finally {
     await server.stop();
   }

@@ -166,7 +166,7 @@ describe('behind a company network: private modules over authenticated HTTPS, a 
         writeFileSync(wrong, readFileSync(servers.netrc, 'utf8').replaceAll('password netrc-', 'password wrong-'));
         const refused = await buildSh(engine, service, ['build'], company({ NETRC_FILE: wrong, IMAGE: 'orders:wrong', ...NO_CACHE }));
         assert.notEqual(refused.exitCode, 0);
-        assert.match(said(refused.all).join('\n'), /^a server refused the credentials in the netrc secret: check the machine, login and password lines of NETRC_FILE/m);
+        assert.match(said(refused.all).join('\n'), /^a server refused the credentials in the netrc secret: check the machine, login and password lines of NETRC_FILE/m, refused.all.slice(-3000));
       });
 
       it('the generated service fetches both private modules, builds, tests and runs; the CA comes from the preset', async () => {
