@@ -148,6 +148,39 @@ export function nginxPrelude(dir: string, connections: number): string[] {
   ];
 }
 
+/**
+ * fcgiwrap (which runs git http-backend for nginx) on dir/fcgiwrap.sock, then nginx with dir/nginx.conf,
+ * ready once it listens on 127.0.0.1:port. It returns the function that stops both (on a failed start, it
+ * stops what had started).
+ * workers > 1: fcgiwrap forks them (-c N), and its whole process group is stopped with it.
+ */
+export async function startGitWeb(dir: string, port: number, workers = 1): Promise<() => Promise<void>> {
+  const daemons: Daemon[] = [];
+  const stop = async (): Promise<void> => {
+    for (const d of daemons.reverse()) await d.stop().catch(() => undefined);
+  };
+  try {
+    const socket = path.join(dir, 'fcgiwrap.sock');
+    daemons.push(
+      await startDaemon('fcgiwrap', '/usr/sbin/fcgiwrap', [...(workers > 1 ? ['-c', String(workers)] : []), '-s', `unix:${socket}`], {
+        logFile: path.join(dir, 'fcgiwrap.log'),
+        ready: () => Promise.resolve(readdirSync(dir).includes('fcgiwrap.sock')),
+        group: workers > 1,
+      }),
+    );
+    daemons.push(
+      await startDaemon('nginx', '/usr/sbin/nginx', ['-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], {
+        logFile: path.join(dir, 'nginx.log'),
+        ready: () => listening(port),
+      }),
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return stop;
+}
+
 /** nginx.conf (and the go-get page): both hosts on 127.0.0.1:443, basic auth everywhere, its state in dir. */
 function nginxConf(dir: string, cert: { cert: string; key: string }, gitModule: PrivateModule, also: readonly string[]): string {
   const rel = gitModule.path.slice(gitModule.path.indexOf('/'));
@@ -212,29 +245,8 @@ export async function startCompanyServers(dir: string, id: string, also: readonl
   writeFileSync(netrc, `machine ${GIT_HOST} login ${users[0]} password ${passwords[0]}\nmachine ${PROXY_HOST} login ${users[1]} password ${passwords[1]}\n`, { mode: 0o600 });
   writeFileSync(path.join(dir, 'nginx.conf'), nginxConf(dir, { cert: certs.cert!, key: certs.key! }, gitModule, also));
 
-  const daemons: Daemon[] = [];
-  const stop = async (): Promise<void> => {
-    for (const d of daemons.reverse()) await d.stop().catch(() => undefined);
-  };
-  try {
-    const socket = path.join(dir, 'fcgiwrap.sock');
-    daemons.push(
-      await startDaemon('fcgiwrap', '/usr/sbin/fcgiwrap', ['-s', `unix:${socket}`], {
-        logFile: path.join(dir, 'fcgiwrap.log'),
-        ready: () => Promise.resolve(readdirSync(dir).includes('fcgiwrap.sock')),
-      }),
-    );
-    if (await listening(443)) throw new Error('127.0.0.1:443 is taken: the company network needs it (a module path has no port)');
-    daemons.push(
-      await startDaemon('nginx', '/usr/sbin/nginx', ['-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], {
-        logFile: path.join(dir, 'nginx.log'),
-        ready: () => listening(443),
-      }),
-    );
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  if (await listening(443)) throw new Error('127.0.0.1:443 is taken: the company network needs it (a module path has no port)');
+  const stop = await startGitWeb(dir, 443);
   return {
     caFile: certs.caFile,
     netrc,

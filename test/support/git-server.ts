@@ -4,11 +4,10 @@
 // pushes (http.receivepack), advertises push options and serves partial clones; a pre-receive
 // hook records every push (its refs and its push options) and refuses one when the repository
 // holds a file named refuse-push.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { listening, makeCa, nginxPrelude } from './company-network.js';
-import { startDaemon, type Daemon } from './engines/process.js';
+import { makeCa, nginxPrelude, startGitWeb } from './company-network.js';
 import { freePort } from './service.js';
 
 export interface GitServer {
@@ -87,29 +86,7 @@ export async function startGitServer(dir: string): Promise<GitServer> {
   const hook = path.join(dir, 'pre-receive');
   writeFileSync(hook, HOOK);
   chmodSync(hook, 0o755);
-  const daemons: Daemon[] = [];
-  const stop = async (): Promise<void> => {
-    for (const d of daemons.reverse()) await d.stop().catch(() => undefined);
-  };
-  try {
-    const socket = path.join(dir, 'fcgiwrap.sock');
-    daemons.push(
-      await startDaemon('fcgiwrap', '/usr/sbin/fcgiwrap', ['-c', '4', '-s', `unix:${socket}`], {
-        logFile: path.join(dir, 'fcgiwrap.log'),
-        ready: () => Promise.resolve(readdirSync(dir).includes('fcgiwrap.sock')),
-        group: true,
-      }),
-    );
-    daemons.push(
-      await startDaemon('nginx', '/usr/sbin/nginx', ['-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], {
-        logFile: path.join(dir, 'nginx.log'),
-        ready: () => listening(port),
-      }),
-    );
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const stop = await startGitWeb(dir, port, 4);
   return {
     url: `https://127.0.0.1:${port}/`,
     caFile: certs.caFile,
