@@ -13,8 +13,7 @@
 //     build is done, and DOCKERGO_FAST_DONE=FILE when the fast lane ends (.ci/run's Node 24 lane
 //     waits for it).
 // Extra arguments go to both lanes' mocha (npm test -- --grep x). Exit status 1 when a lane failed.
-import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -4,6 +4,7 @@
 // of fleet at each fleet size; and `fleet` (update, commit, push) of every repository, behind. The
 // repositories are copies of one generated service made with preset v1; fleet runs with v2.
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { FLEET_PRESET, publishProject, writeFleetPreset } from '../support/fleet.js';
@@ -24,6 +25,7 @@ export interface FleetResults {
   loopMs: number;
   /** fleet (update and push) of every repository at the comparison size: milliseconds per repository. */
   updatePerRepo: number;
+  /** fleet's default --jobs, which it ran with: the cores, at most 64. */
   jobs: number;
 }
 
@@ -98,8 +100,7 @@ export async function fleetBench(o: BenchOptions, bin: string, log = console.log
       updates.push((await fleet([list(compare), '--preset', FLEET_PRESET], 0)).ms / compare);
     }
     log(`fleet (update and push) of ${compare}: ${median(updates).toFixed(0)} ms a repository`);
-    const { stdout: cores } = await execa('nproc');
-    return { sizes, startMs, perRepo, peakKiB, fleetMs, loopMs, updatePerRepo: median(updates), jobs: Number(cores) };
+    return { sizes, startMs, perRepo, peakKiB, fleetMs, loopMs, updatePerRepo: median(updates), jobs: Math.min(64, availableParallelism()) };
   } finally {
     await server.stop();
   }
