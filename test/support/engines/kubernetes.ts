@@ -23,6 +23,8 @@ export const NODE_IP = '10.244.0.1';
 const POD_CIDR = '10.244.0.0/24';
 const SERVICE_CIDR = '10.96.0.0/24';
 const BRIDGE = 'dg-k8s0';
+/** The run's own FORWARD chain (KUBE-: the network mark's restore takes it too, should stop() not get to it). */
+const FORWARD_CHAIN = 'KUBE-DOCKERGO-FORWARD';
 /** The sandbox image containerd's CRI names; the run builds it and the mirror serves it. */
 const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10.1';
 
@@ -285,6 +287,18 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await execa('ip', ['link', 'set', BRIDGE, 'up']);
     await execa('ip', ['route', 'replace', SERVICE_CIDR, 'dev', BRIDGE, 'src', NODE_IP]);
     stops.push(async () => void (await sh('ip', ['route', 'delete', SERVICE_CIDR, 'dev', BRIDGE])));
+    // A pod that calls a Service (helm test does) goes through the host: kube-proxy's DNAT, then
+    // forwarding back onto the bridge, which a Docker Engine's FORWARD policy (DROP) would refuse.
+    // Forwarding is put back by the network mark; the chain goes with the cluster.
+    writeFileSync('/proc/sys/net/ipv4/ip_forward', '1');
+    await execa('iptables', ['-N', FORWARD_CHAIN]);
+    await execa('iptables', ['-A', FORWARD_CHAIN, '-i', BRIDGE, '-o', BRIDGE, '-j', 'ACCEPT']);
+    await execa('iptables', ['-I', 'FORWARD', '1', '-j', FORWARD_CHAIN]);
+    stops.push(async () => {
+      await sh('iptables', ['-D', 'FORWARD', '-j', FORWARD_CHAIN]);
+      await sh('iptables', ['-F', FORWARD_CHAIN]);
+      await sh('iptables', ['-X', FORWARD_CHAIN]);
+    });
     const cniConf = sub('cni/net.d');
     writeFileSync(
       path.join(cniConf, '10-dockergo.conflist'),
