@@ -20,7 +20,7 @@ export const BASES = ['alpine', 'scratch', 'distroless'] as const;
 export const KINDS = ['service', 'cli'] as const;
 export const LAYOUTS = ['flat', 'cmd'] as const;
 export const CI_SYSTEMS = ['none', 'github'] as const;
-export const DEPLOY_TARGETS = ['none', 'kubernetes'] as const;
+export const DEPLOY_TARGETS = ['none', 'kubernetes', 'helm'] as const;
 export type Base = (typeof BASES)[number];
 export type Ci = (typeof CI_SYSTEMS)[number];
 export type Deploy = (typeof DEPLOY_TARGETS)[number];
@@ -261,7 +261,7 @@ export const INPUTS = [
     key: 'deploy',
     flag: 'deploy',
     description:
-      'Deployment manifests: `kubernetes` writes a Kustomize base (the generator\'s: `update` merges it) and dev/prod overlays (yours), which pass Pod Security "restricted"; `./build.sh deploy` rolls them out',
+      'Deployment manifests, which pass Pod Security "restricted": `kubernetes` writes a Kustomize base (the generator\'s: `update` merges it) and dev/prod overlays (yours); `helm` writes a chart (its templates the generator\'s, values.yaml merged); `./build.sh deploy` rolls them out',
     defaultHelp: '`none`',
     prompt: 'Deployment manifests',
     ...choiceOf(DEPLOY_TARGETS),

@@ -2,7 +2,7 @@
 // preset's overlay replaces a template by putting a file at the same path, or adds one.
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { deployTarget, otherTargetsFile, ownedByUser } from '../targets/index.js';
+import { deployTarget, otherTargetsFile, overlayDestination, ownedByUser } from '../targets/index.js';
 import type { PlannedFile } from '../write/plan.js';
 import type { TemplateData } from './types.js';
 
@@ -58,14 +58,14 @@ export interface Overlay {
  * and only the files `keep` allows.
  */
 export function planFiles(plan: readonly PlannedFile[], data: TemplateData, overlay: Overlay | undefined, keep: (file: PlannedFile) => boolean): PlannedFile[] {
-  return (overlay ? withOverlays(plan, overlay) : [...plan]).filter((f) => !otherTargetsFile(f.destination, data.deploy)).filter(keep);
+  return (overlay ? withOverlays(plan, overlay, data) : [...plan]).filter((f) => !otherTargetsFile(f.destination, data.deploy)).filter(keep);
 }
 
-function withOverlays(plan: readonly PlannedFile[], { dir, files, builtin }: Overlay): PlannedFile[] {
+function withOverlays(plan: readonly PlannedFile[], { dir, files, builtin }: Overlay, data: TemplateData): PlannedFile[] {
   const out = plan.map((f) => ({ ...f }));
   for (const overlay of files) {
     const template = path.join(dir, overlay);
-    const destination = overlay.replace(/\.ejs$/, '');
+    const destination = overlayDestination(overlay, data);
     const replaced = out.filter((f) => f.template === overlay || f.destination === destination);
     for (const f of replaced) f.template = template;
     if (replaced.length === 0 && !builtin.has(overlay)) {

@@ -59,6 +59,8 @@ export interface DeployTarget<D = undefined> {
   refuseChange?: (change: { storedKind: unknown; kind: Kind; exists: (destination: string) => boolean }) => void;
   /** The closing hint: how to deploy. */
   hint: (view: TargetView) => string;
+  /** Where a preset's new file below the target's templates goes (else: its path without ".ejs"). */
+  overlayDestination?: (overlay: string, view: TargetView) => string;
 }
 
 export type { PlannedFile };

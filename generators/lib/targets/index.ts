@@ -6,13 +6,14 @@
 // plan, Yeoman or the disk.
 import type { Deploy } from '../inputs/index.js';
 import type { DeployTarget, TargetName, TargetView } from './facts.js';
+import { helm } from './helm/index.js';
 import { kustomize } from './kubernetes/index.js';
 
 export * from './facts.js';
 export * from './workload.js';
 
 /** Every --deploy choice but "none", in the order --help lists them. */
-export const TARGETS = [kustomize] as const satisfies readonly DeployTarget<unknown>[];
+export const TARGETS = [kustomize, helm] as const satisfies readonly DeployTarget<unknown>[];
 
 // Each --deploy choice has its row: a choice added to the input table without one fails to compile.
 const BY_NAME = Object.fromEntries(TARGETS.map((t) => [t.name, t])) as Readonly<Record<TargetName, DeployTarget<unknown>>>;
@@ -30,6 +31,12 @@ export type TargetData = {
 /** Whether a destination belongs to a target other than `deploy` (a preset's extra manifests come only with their target). */
 export function otherTargetsFile(destination: string, deploy: Deploy): boolean {
   return TARGETS.some((t) => t.name !== deploy && destination.startsWith(`${t.dir}/`));
+}
+
+/** Where a preset's new file goes: its target's place for it, else its path without ".ejs". */
+export function overlayDestination(overlay: string, view: TargetView): string {
+  const target = TARGETS.find((t) => overlay.startsWith(`${t.dir}/`));
+  return target && 'overlayDestination' in target && target.overlayDestination ? target.overlayDestination(overlay, view) : overlay.replace(/\.ejs$/, '');
 }
 
 /** Whether a destination is the user's once written, in any target's folder. */
