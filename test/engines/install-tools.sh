@@ -6,7 +6,7 @@
 #     engines: moby (dockerd 29 line), runc, buildkit (buildkitd, buildctl, the Dockerfile
 #              frontend), buildx and compose (docker CLI plugins), registry (distribution),
 #              actionlint, and busybox-arm64 (Debian's, the stand-in bases' arm64 userland);
-#     cluster: kubectl, kubernetes (etcd and the v1.34 server components) and kube-score.
+#     cluster: kubectl, kubernetes (etcd and the v1.34 server components), kube-score and helm (v4).
 # Each tool has a lock: a caller that asks for a tool another caller is building waits for it
 # rather than building it again (.ci/run builds them in the background while the tests run).
 set -euo pipefail
@@ -24,9 +24,10 @@ ACTIONLINT=github.com/rhysd/actionlint@v1.7.12
 KUBERNETES=k8s.io/kubernetes@v1.34.4
 ETCD=go.etcd.io/etcd/server/v3@v3.6.16
 KUBESCORE=github.com/zegl/kube-score@v1.20.0
+HELM=helm.sh/helm/v4@v4.3.2
 
 ENGINES=(moby runc buildkit buildx registry compose actionlint busybox-arm64)
-CLUSTER=(kubectl kubernetes kube-score)
+CLUSTER=(kubectl kubernetes kube-score helm)
 
 targets=()
 for arg in "${@:-all}"; do
@@ -34,7 +35,7 @@ for arg in "${@:-all}"; do
     all) targets+=("${ENGINES[@]}" "${CLUSTER[@]}") ;;
     engines) targets+=("${ENGINES[@]}") ;;
     cluster) targets+=("${CLUSTER[@]}") ;;
-    moby | runc | buildkit | buildx | registry | compose | actionlint | busybox-arm64 | kubectl | kubernetes | kube-score) targets+=("$arg") ;;
+    moby | runc | buildkit | buildx | registry | compose | actionlint | busybox-arm64 | kubectl | kubernetes | kube-score | helm) targets+=("$arg") ;;
     *)
       echo "install-tools.sh: unknown target \"$arg\": all, engines, cluster, or one of ${ENGINES[*]} ${CLUSTER[*]}" >&2
       exit 2
@@ -210,6 +211,7 @@ tool() {
     kubectl) kubectl ;;
     kubernetes) kubernetes ;;
     kube-score) build kube-score "$KUBESCORE" 0 "" "-X main.version=${KUBESCORE##*@v}" kube-score=cmd/kube-score ;;
+    helm) build helm "$HELM" 0 "" "-X helm.sh/helm/v4/internal/version.version=${HELM##*@}" helm=cmd/helm ;;
   esac
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa, execaSync } from 'execa';
 import { PACKAGE_ROOT } from '../project.js';
 
-export type ToolName = 'moby' | 'runc' | 'buildkit' | 'buildx' | 'registry' | 'compose' | 'actionlint' | 'busybox-arm64' | 'kubectl' | 'kubernetes' | 'kube-score';
+export type ToolName = 'moby' | 'runc' | 'buildkit' | 'buildx' | 'registry' | 'compose' | 'actionlint' | 'busybox-arm64' | 'kubectl' | 'kubernetes' | 'kube-score' | 'helm';
 
 const folders = new Map<ToolName, string>();
 
@@ -73,6 +73,8 @@ export interface ClusterTools {
   kubectl: string;
   /** kube-score, the manifest linter. */
   kubeScore: string;
+  /** Helm v4. */
+  helm: string;
 }
 
 export function clusterTools(): ClusterTools {
@@ -85,6 +87,9 @@ export function clusterTools(): ClusterTools {
     },
     get kubeScore() {
       return path.join(tool('kube-score'), 'kube-score');
+    },
+    get helm() {
+      return path.join(tool('helm'), 'helm');
     },
   };
 }
