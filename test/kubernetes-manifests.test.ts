@@ -8,6 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import * as yaml from 'js-yaml';
 import { clusterTools } from './support/engines/tools.js';
+import { assertPresetApplied, kubernetesPreset } from './support/preset-checks.js';
 import { expectRefused, packedPackage } from './support/packed.js';
 import { cleanup, generate, listFiles, PACKAGE_ROOT, read, runApp, tempDir } from './support/project.js';
 import { GIT_ENV } from './support/users.js';
@@ -83,6 +84,8 @@ describe('--deploy kubernetes: the manifests', function () {
     assert.deepEqual(container.lifecycle.preStop, { sleep: { seconds: 5 } });
     assert.ok(pod.terminationGracePeriodSeconds >= 5 + 10, 'the grace period covers the drain and the 10 s shutdown');
     assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+    // Out of the Service only after 3 slow answers in a row (a pod short of CPU for a moment stays in).
+    assert.deepEqual([container.readinessProbe.timeoutSeconds, container.readinessProbe.failureThreshold], [2, 3]);
     assert.equal(container.livenessProbe.httpGet.path, '/healthz');
     for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) assert.equal(container[probe].httpGet.port, 'http');
     assert.deepEqual(container.ports, [{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
@@ -182,33 +185,14 @@ describe('--deploy kubernetes: the manifests', function () {
   });
 
   it('a preset sets the registry, the namespace, resources, labels (annotations where Kubernetes forbids the text) and extra overlay files', async () => {
-    const preset = tempDir('dockergo-preset-');
-    dirs.push(preset);
-    mkdirSync(path.join(preset, 'templates/deploy/kubernetes/overlays/prod'), { recursive: true });
-    writeFileSync(
-      path.join(preset, 'preset.json'),
-      JSON.stringify({
-        labels: { 'com.acme.team': 'platform', 'org.opencontainers.image.vendor': 'Acme "Corp"' },
-        kubernetes: { registry: 'registry.acme.internal/apps', namespace: 'acme-apps', resources: { cpu: '100m', memoryLimit: '512Mi' } },
-      }),
-    );
-    writeFileSync(
-      path.join(preset, 'templates/deploy/kubernetes/overlays/prod/ingress.yaml.ejs'),
-      'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: <%- yaml(name) %>\nspec:\n  defaultBackend:\n    service:\n      name: <%- yaml(name) %>\n      port:\n        name: http\n',
-    );
-    const dir = await project({ preset });
-    assert.match(read(dir, 'build.sh'), /^REGISTRY=\$\{REGISTRY:-registry\.acme\.internal\/apps\}$/m);
-    const docs = await manifests(dir, 'prod');
-    const deployment = byKind(docs, 'Deployment');
-    assert.equal(deployment.metadata['namespace' as 'name'], 'acme-apps');
-    assert.equal(deployment.spec.template.spec.containers[0].image, 'registry.acme.internal/apps/orders:v1.2.3');
-    assert.deepEqual(deployment.spec.template.spec.containers[0].resources, {
-      requests: { cpu: '100m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
-      limits: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+    const preset = kubernetesPreset({
+      'deploy/kubernetes/overlays/prod/ingress.yaml.ejs':
+        'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: <%- yaml(name) %>\nspec:\n  defaultBackend:\n    service:\n      name: <%- yaml(name) %>\n      port:\n        name: http\n',
     });
-    assert.equal(deployment.metadata.labels?.['com.acme.team'], 'platform');
-    assert.equal(deployment.spec.template.metadata.labels['com.acme.team'], 'platform');
-    assert.equal(deployment.metadata.annotations?.['org.opencontainers.image.vendor'], 'Acme "Corp"');
+    dirs.push(preset);
+    const dir = await project({ preset });
+    const docs = await manifests(dir, 'prod');
+    assertPresetApplied(dir, byKind(docs, 'Deployment'));
     assert.equal(byKind(docs, 'Ingress').metadata.name, 'orders');
     // The extra file belongs to the overlay, so to the user: not in the record.
     const yoRc = JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'];
@@ -234,7 +218,7 @@ describe('--deploy kubernetes: the manifests', function () {
       writeFileSync(path.join(preset, 'preset.json'), JSON.stringify({ kubernetes }));
       await expectRefused(bin, cwd, ['--yes', '--skip-install', '--module', 'example.com/x/y', '--deploy', 'kubernetes', '--preset', preset, 'out'], rule);
     }
-    await expectRefused(bin, cwd, ['--yes', '--skip-install', '--module', 'example.com/x/y', '--deploy', 'helm', 'out'], /--deploy: "helm" is not valid: must be one of "none", "kubernetes"/);
+    await expectRefused(bin, cwd, ['--yes', '--skip-install', '--module', 'example.com/x/y', '--deploy', 'kustomize', 'out'], /--deploy: "kustomize" is not valid: must be one of "none", "kubernetes", "helm"/);
   });
 
   it('update adds --deploy kubernetes to a project, then merges a base change into an edited base file and leaves an edited overlay alone', async () => {

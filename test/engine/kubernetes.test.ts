@@ -10,49 +10,13 @@ import path from 'node:path';
 import { execa } from 'execa';
 import * as yaml from 'js-yaml';
 import { engines, type Engines } from '../support/engines/engines.js';
+import { assertDrainAndControl, assertPinnedAndHardened, configChangeRolls, deployable, kubeScore, runningPods, variantProject, VARIANTS } from '../support/cluster-checks.js';
 import { cluster, type Cluster } from '../support/engines/kubernetes.js';
 import { clusterTools, versionOf } from '../support/engines/tools.js';
-import { checkoutModule } from '../support/modules.js';
-import { cleanup, generate, PACKAGE_ROOT, read } from '../support/project.js';
-import { deploy, deployEnv, describeLoad, loadDuringRestart, podsOf, pullSecret, removeDrain } from '../support/rollout.js';
-import { basesOf, dockerGenerate, logOnce } from '../support/variants.js';
-
-interface ManifestVariant {
-  label: string;
-  options: Record<string, unknown>;
-  /** dockergo:docker on a corpus module, instead of a new project. */
-  corpus?: { module: string; version: string; main: string; kind: 'service' | 'cli' };
-}
-
-const VARIANTS: ManifestVariant[] = [
-  { label: 'service, alpine', options: {} },
-  { label: 'service, scratch, cmd layout, config files', options: { base: 'scratch', layout: 'cmd', config: ['config/app.yaml', 'extra.json'] } },
-  { label: 'service, distroless, port 9090', options: { base: 'distroless', port: '9090' } },
-  { label: 'cli, alpine', options: { kind: 'cli' } },
-  { label: 'cli, scratch, config files', options: { kind: 'cli', base: 'scratch', config: ['config/app.yaml'] } },
-  { label: 'cli, distroless, cmd layout', options: { kind: 'cli', base: 'distroless', layout: 'cmd' } },
-  { label: 'the example preset', options: { preset: path.join(PACKAGE_ROOT, 'examples/acme-preset') } },
-  {
-    label: 'dockergo:docker on prometheus/client_golang ./examples/simple',
-    options: {},
-    corpus: { module: 'github.com/prometheus/client_golang', version: 'v1.25.0', main: './examples/simple', kind: 'service' },
-  },
-  { label: 'dockergo:docker on filippo.io/mkcert', options: {}, corpus: { module: 'filippo.io/mkcert', version: 'v1.4.4', main: '.', kind: 'cli' } },
-];
-
-const KUBE_SCORE_FLAGS = [
-  'score',
-  // Our own manifests may not silence a check with a kube-score/ignore annotation.
-  '--disable-ignore-checks-annotations',
-  // A CPU request only: a CPU limit throttles.
-  '--ignore-container-cpu-limit',
-  // deploy pins images by digest, so IfNotPresent is exact.
-  '--ignore-test', 'container-image-pull-policy',
-  '--output-format', 'ci',
-];
-
-/** kube-score on a rendered file, with the flags above; never rejects. */
-const kubeScore = (file: string) => execa(clusterTools().kubeScore, [...KUBE_SCORE_FLAGS, file], { reject: false, all: true });
+import { cleanup, generate, read } from '../support/project.js';
+import { waitForHttp } from '../support/service.js';
+import { deploy, deployEnv, loadDuringRestart, pullSecret } from '../support/rollout.js';
+import { basesOf, logOnce } from '../support/variants.js';
 
 describe('Kubernetes: the manifests on a real cluster', function () {
   this.timeout(1_800_000);
@@ -81,16 +45,8 @@ describe('Kubernetes: the manifests on a real cluster', function () {
   describe('every overlay of every variant: server-side dry run into a restricted namespace, and kube-score', () => {
     for (const variant of VARIANTS) {
       it(variant.label, async () => {
-        let dir: string;
-        if (variant.corpus) {
-          const c = variant.corpus;
-          dir = await checkoutModule(c.module, c.version, c.module.split('/').at(-1)!);
-          dirs.push(path.dirname(dir));
-          await dockerGenerate(dir, { deploy: 'kubernetes', main: c.main, kind: c.kind, force: true });
-        } else {
-          ({ dir } = await generate({ module: 'example.com/shop/orders', deploy: 'kubernetes', ...variant.options }));
-          dirs.push(dir);
-        }
+        const { dir, remove } = await variantProject(variant, 'kubernetes');
+        dirs.push(remove);
         // The preset's namespace is its own (its manifests name it); the others get one from NAMESPACE.
         const preset = variant.options['preset'] !== undefined;
         if (preset) await presetNamespace();
@@ -133,44 +89,27 @@ describe('Kubernetes: the manifests on a real cluster', function () {
     let ns = '';
     let env: Record<string, string> = {};
     const name = 'orders';
-    const running = async () => (await podsOf(k, ns, name)).filter((p) => !p.metadata.deletionTimestamp && p.status.phase === 'Running');
+    const running = () => runningPods(k, ns, name);
 
     before(async () => {
-      await e.useEngine('today');
-      ({ dir } = await generate({ module: 'example.com/shop/orders', base: 'scratch', deploy: 'kubernetes', config: ['config/app.yaml'] }));
-      dirs.push(dir);
-      writeFileSync(path.join(dir, 'config/app.yaml'), 'greeting: first\n');
-      await execa('go', ['mod', 'tidy'], { cwd: dir });
-      const { refs, pinned } = basesOf(read(dir, 'Dockerfile'));
-      for (const line of await e.prepareBases(refs)) logOnce(line);
       ns = await namespace('deploy');
-      await pullSecret(e, k, ns);
-      env = deployEnv(e, k, ns, 'shop', { ...pinned, VERSION: 'v1.0.0' });
+      ({ dir, env } = await deployable(e, k, 'kubernetes', ns));
+      dirs.push(dir);
     });
 
     it('rolls out pinned by digest; the pods run as 65532 on a read-only root; /healthz answers through the ClusterIP; the config file reaches the program', async () => {
       const { output, seconds } = await deploy(dir, env);
       logOnce(`./build.sh deploy dev: build, push, render, apply, rollout complete in ${seconds.toFixed(1)} s`);
       assert.match(output, /successfully rolled out/);
-      const image = String((await k.run(['get', 'deployment', name, '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout);
-      assert.match(image, new RegExp(`^${e.secure.host.replace(/\./g, '\\.')}/shop/orders@sha256:[0-9a-f]{64}$`));
-      const live = await running();
-      assert.equal(live.length, 2);
-      for (const pod of live) {
-        const pid = await k.pidOf(pod.status.containerStatuses![0]!.containerID);
-        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-        assert.match(status, /^Uid:\s+65532\s+65532\s+65532\s+65532$/m, pod.metadata.name);
-        assert.match(status, /^Gid:\s+65532\s+65532\s+65532\s+65532$/m, pod.metadata.name);
-        const root = readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n').find((l) => l.split(' ')[4] === '/');
-        assert.match(root!.split(' ')[5]!, /^ro\b/, `${pod.metadata.name}: ${root}`);
-        assert.equal(readFileSync(`/proc/${pid}/root/etc/orders/config/app.yaml`, 'utf8'), 'greeting: first\n');
+      for (const pod of await assertPinnedAndHardened(k, ns, name, e.secure.host)) {
         const logs = String((await k.run(['logs', '-n', ns, pod.metadata.name])).stdout);
         assert.match(logs, /"msg":"config loaded","file":"\/etc\/orders\/config\/app.yaml","bytes":16/);
       }
       const ip = String((await k.run(['get', 'service', name, '-n', ns, '-o', 'jsonpath={.spec.clusterIP}'])).stdout);
-      const health = await fetch(`http://${ip}/healthz`, { signal: AbortSignal.timeout(5000) });
+      // kube-proxy writes a new Service's rules within about a second (its sync period) of the rollout's end.
+      const health = await waitForHttp(`http://${ip}/healthz`, 15_000);
       assert.equal(health.status, 200);
-      assert.equal(await health.text(), 'ok');
+      assert.equal(health.body, 'ok');
     });
 
     it('has 0 restarts once the probes have run for a while', async () => {
@@ -201,36 +140,10 @@ describe('Kubernetes: the manifests on a real cluster', function () {
       await k.run(['rollout', 'status', `deployment/${name}`, '-n', ns, '--timeout=120s']);
     });
 
-    it('editing the config file and deploying again rolls the pods, and the new content reaches them', async () => {
-      const before = new Set((await running()).map((p) => p.metadata.name));
-      writeFileSync(path.join(dir, 'config/app.yaml'), 'greeting: second, longer\n');
-      await deploy(dir, env);
-      const deadline = Date.now() + 60_000;
-      let live = await running();
-      while (live.some((p) => before.has(p.metadata.name)) || live.length !== 2) {
-        assert.ok(Date.now() < deadline, 'the old pods are still running');
-        await new Promise((r) => setTimeout(r, 1000));
-        live = await running();
-      }
-      for (const pod of live) {
-        const pid = await k.pidOf(pod.status.containerStatuses![0]!.containerID);
-        assert.equal(readFileSync(`/proc/${pid}/root/etc/orders/config/app.yaml`, 'utf8'), 'greeting: second, longer\n');
-      }
-    });
+    it('editing the config file and deploying again rolls the pods, and the new content reaches them', () => configChangeRolls(k, ns, name, dir, env));
 
     it('a rolling update under steady load (half on keep-alive connections) loses 0 requests; the control without the drain loses some', async () => {
-      const drained = await loadDuringRestart(k, ns, name);
-      logOnce(`rolling update with the preStop drain: ${describeLoad(drained)}`);
-      assert.equal(drained.failed, 0, `${describeLoad(drained)}: ${drained.errors.join('; ')}`);
-      assert.ok(drained.sent > 500, describeLoad(drained));
-
-      // The control: the same Deployment with the drain removed.
-      await removeDrain(k, ns, name);
-      let control = await loadDuringRestart(k, ns, name);
-      // A rollout without the drain loses requests only in a window of about a second per pod: one retry of the whole control.
-      if (control.failed === 0) control = await loadDuringRestart(k, ns, name);
-      logOnce(`rolling update without the drain (the control): ${describeLoad(control)}`);
-      assert.ok(control.failed > 0, `the control lost nothing: ${describeLoad(control)}`);
+      await assertDrainAndControl(k, ns, name, await loadDuringRestart(k, ns, name), 'rolling update');
     });
 
     it('with PLATFORMS, deploy pushes a multi-arch index through buildx and pins the index by its digest', async () => {

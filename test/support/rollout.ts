@@ -1,6 +1,7 @@
 // What the cluster suite and the benchmark both do with a generated service: deploy it with
 // ./build.sh deploy from the registry behind htpasswd, and put steady load on it through its
-// ClusterIP during `kubectl rollout restart`, with the preStop drain or (the control) without.
+// ClusterIP during `kubectl rollout restart` or a helm upgrade, with the preStop drain or (the
+// control) without.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import type { Engines } from './engines/engines.js';
@@ -42,30 +43,40 @@ async function replicasOf(k: Cluster, ns: string, name: string): Promise<number>
   return Number((await k.run(['get', 'deployment', name, '-n', ns, '-o', 'jsonpath={.spec.replicas}'])).stdout);
 }
 
-/** Steady load through the ClusterIP during `kubectl rollout restart`, until the old pods are gone. */
-export async function loadDuringRestart(k: Cluster, ns: string, name: string): Promise<LoadResult> {
+/**
+ * Steady load through the ClusterIP while `work` runs (a restart, a helm upgrade, a rollback), from
+ * 2 s before it until it is done and the pods are back to the Deployment's count (the last old pod
+ * drains and exits after a rollout reports done).
+ */
+export async function loadDuring(k: Cluster, ns: string, name: string, work: () => Promise<void>): Promise<LoadResult> {
   const ip = String((await k.run(['get', 'service', name, '-n', ns, '-o', 'jsonpath={.spec.clusterIP}'])).stdout);
-  const replicas = await replicasOf(k, ns, name);
   // A Service just created is not in kube-proxy's rules at once: load starts once it answers.
   const settled = Date.now() + 60_000;
   while ((await fetch(`http://${ip}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0)) !== 200) {
     assert.ok(Date.now() < settled, `the Service ${ip} never answered`);
     await new Promise((r) => setTimeout(r, 500));
   }
-  const rollout = (async () => {
+  const done = (async () => {
     await new Promise((r) => setTimeout(r, 2000));
-    const restart = await k.run(['rollout', 'restart', `deployment/${name}`, '-n', ns]);
-    assert.equal(restart.exitCode, 0, String(restart.all));
-    const status = await k.run(['rollout', 'status', `deployment/${name}`, '-n', ns, '--timeout=180s']);
-    assert.equal(status.exitCode, 0, String(status.all));
-    // The last old pod drains and exits after the rollout reports done.
+    await work();
+    const replicas = await replicasOf(k, ns, name);
     const deadline = Date.now() + 60_000;
     while ((await podsOf(k, ns, name)).length > replicas && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     await new Promise((r) => setTimeout(r, 2000));
   })();
-  const result = await steadyLoad(`http://${ip}/readyz`, { workers: 4, intervalMs: 20, until: rollout, maxSeconds: 150, maxRequests: 40_000 });
-  await rollout;
+  const result = await steadyLoad(`http://${ip}/readyz`, { workers: 4, intervalMs: 20, until: done, maxSeconds: 240, maxRequests: 60_000 });
+  await done;
   return result;
+}
+
+/** Steady load through the ClusterIP during `kubectl rollout restart`, until the old pods are gone. */
+export async function loadDuringRestart(k: Cluster, ns: string, name: string): Promise<LoadResult> {
+  return loadDuring(k, ns, name, async () => {
+    const restart = await k.run(['rollout', 'restart', `deployment/${name}`, '-n', ns]);
+    assert.equal(restart.exitCode, 0, String(restart.all));
+    const status = await k.run(['rollout', 'status', `deployment/${name}`, '-n', ns, '--timeout=180s']);
+    assert.equal(status.exitCode, 0, String(status.all));
+  });
 }
 
 /** The control: the same Deployment without its preStop drain, rolled out and settled. */
