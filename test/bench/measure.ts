@@ -9,7 +9,8 @@ import type { Builder } from '../support/engines/builder.js';
 import type { Engines } from '../support/engines/engines.js';
 import type { Cluster } from '../support/engines/kubernetes.js';
 import type { LoadResult } from '../support/load.js';
-import { deploy, deployEnv, loadDuringRestart, pullSecret, removeDrain } from '../support/rollout.js';
+import { clusterTools } from '../support/engines/tools.js';
+import { deploy, deployEnv, loadDuring, loadDuringRestart, pullSecret, removeDrain } from '../support/rollout.js';
 import { basesOf } from '../support/variants.js';
 import { baseImages } from '../support/dockerfile-rules.js';
 import { bytesBelow, cleanup, PACKAGE_ROOT, read } from '../support/project.js';
@@ -219,6 +220,8 @@ export interface KubernetesResults {
   deploySeconds: number[];
   drained: LoadResult[];
   control: LoadResult[];
+  /** The same service as a Helm chart: deploys, and helm upgrades under load with the drain and without. */
+  helm: { deploySeconds: number[]; drained: LoadResult[]; control: LoadResult[] };
 }
 
 /** On the test cluster: ./build.sh deploy dev (cold, then warm), then rolling updates under load, with and without the drain. */
@@ -242,7 +245,31 @@ export async function onCluster(o: BenchOptions, e: Engines, k: Cluster, log = c
   log(`deploys ${deploySeconds.map((s) => `${s.toFixed(1)} s`).join(', ')}; failed requests with the drain ${drained.map((r) => r.failed).join(', ')}, without ${control.map((r) => r.failed).join(', ')}`);
   await k.run(['delete', 'namespace', ns, '--wait=false']);
   cleanup(dir);
-  return { version: k.version, startSeconds: k.startSeconds, deploySeconds, drained, control };
+  const helm = await onHelm(o, e, k, pinned);
+  log(`helm: deploys ${helm.deploySeconds.map((s) => `${s.toFixed(1)} s`).join(', ')}; failed requests across helm upgrade with the drain ${helm.drained.map((r) => r.failed).join(', ')}, without ${helm.control.map((r) => r.failed).join(', ')}`);
+  return { version: k.version, startSeconds: k.startSeconds, deploySeconds, drained, control, helm };
+}
+
+/** The same with --deploy helm: ./build.sh deploy dev (helm upgrade --install), then helm upgrades under load, the control with drainSeconds: 0 in values-dev.yaml. */
+async function onHelm(o: BenchOptions, e: Engines, k: Cluster, pinned: Record<string, string>): Promise<KubernetesResults['helm']> {
+  const dir = await generatedService(o, 'charted', 'scratch', { extra: ['--deploy', 'helm'] });
+  const ns = await k.restrictedNamespace(`bench-helm-${process.pid}-${Date.now() % 100000}`);
+  await pullSecret(e, k, ns);
+  let n = 0;
+  const release = () => deploy(dir, deployEnv(e, k, ns, 'bench', { ...pinned, HELM: clusterTools().helm, VERSION: `v0.1.${n++}` }));
+  const deploySeconds: number[] = [];
+  for (let i = 0; i < o.runs; i++) deploySeconds.push((await release()).seconds);
+  const upgrade = () => release().then(() => undefined);
+  const drained: LoadResult[] = [];
+  for (let i = 0; i < o.runs; i++) drained.push(await loadDuring(k, ns, NAME, upgrade));
+  const values = path.join(dir, `deploy/helm/${NAME}/values-dev.yaml`);
+  writeFileSync(values, `${readFileSync(values, 'utf8')}\ndrainSeconds: 0\n`);
+  await release();
+  const control: LoadResult[] = [];
+  for (let i = 0; i < o.runs; i++) control.push(await loadDuring(k, ns, NAME, upgrade));
+  await k.run(['delete', 'namespace', ns, '--wait=false']);
+  cleanup(dir);
+  return { deploySeconds, drained, control };
 }
 
 export interface CacheResults {

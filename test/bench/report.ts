@@ -130,7 +130,9 @@ has one restored build taken apart.
 `}`;
 }
 
-function kubernetesSection(k: KubernetesResults): string {
+export const KUBERNETES_TITLE = '## Kubernetes';
+
+export function kubernetesSection(k: KubernetesResults): string {
   const total = (rs: LoadResult[], key: 'failed' | 'sent' | 'retried') => rs.reduce((sum, r) => sum + r[key], 0);
   const rate = (rs: LoadResult[]) => median(rs.map((r) => r.rate)).toFixed(0);
   const row = (title: string, rs: LoadResult[]) =>
@@ -159,6 +161,23 @@ ${row('without it (the control)', k.control)}
 
 Goals: 0 failed requests with the drain: ${drainedMet ? 'met' : '**missed**'}; the control records failures (so the
 measurement can fail): ${controlMet ? 'yes' : '**no**'}.
+
+The same service with \`--deploy helm\`, in a namespace of its own:
+
+| | median | runs |
+|---|---|---|
+| \`./build.sh deploy dev\`: build, push, pin by digest, \`helm upgrade --install --atomic --wait\` to a ready release | ${median(k.helm.deploySeconds).toFixed(1)} s | ${k.helm.deploySeconds.length} (the first cold) |
+
+\`helm upgrade\` (\`./build.sh deploy dev\` with a new version) under the same load; the control sets \`drainSeconds: 0\` in
+\`values-dev.yaml\`:
+
+| helm upgrade | failed requests | requests | requests/s (median) | pooled retries |
+|---|---|---|---|---|
+${row('with the preStop drain (as generated)', k.helm.drained)}
+${row('drainSeconds: 0 (the control)', k.helm.control)}
+
+Goals: 0 failed requests with the drain: ${total(k.helm.drained, 'failed') === 0 ? 'met' : '**missed**'}; the control records
+failures: ${total(k.helm.control, 'failed') > 0 ? 'yes' : '**no**'}.
 `;
 }
 

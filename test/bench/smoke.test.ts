@@ -64,6 +64,8 @@ describe('the benchmark, one smoke round (npm run bench measures; this checks th
     positive('yo dockergo --yes', generator.yo);
     positive('deploy', kubernetes.deploySeconds[0]!);
     assert.ok(kubernetes.drained[0]!.sent > 0 && kubernetes.control[0]!.sent > 0, lines.join('\n'));
+    positive('helm deploy', kubernetes.helm.deploySeconds[0]!);
+    assert.ok(kubernetes.helm.drained[0]!.sent > 0 && kubernetes.helm.control[0]!.sent > 0, lines.join('\n'));
     for (const key of ['cold', 'layersOnly', 'restored', 'warm', 'exported', 'layersBytes', 'mountsBytes'] as const) positive(`ci cache ${key}`, cache[key]);
     for (const [i, n] of fleet.sizes.entries()) {
       positive(`fleet --check of ${n}, a repository`, fleet.perRepo[i]!);
