@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import * as yaml from 'js-yaml';
 import { clusterTools } from './support/engines/tools.js';
 import { assertPresetApplied, kubernetesPreset } from './support/preset-checks.js';
-import { cleanup, generate, listFiles } from './support/project.js';
+import { cleanup, generate, listFiles, PACKAGE_ROOT, read, runApp, tempDir } from './support/project.js';
 
 type Doc = { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
 
@@ -130,6 +130,32 @@ describe('--deploy helm: the chart', function () {
     // With --deploy kubernetes, the preset's chart template is not written.
     const kustomize = await project({ deploy: 'kubernetes', preset });
     assert.ok(!listFiles(kustomize).some((f) => f.startsWith('deploy/helm/')));
+  });
+
+  it('is asked at the prompt, named in --help, and stored in .yo-rc.json', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    await runApp(dir, { yes: false, skipInstall: true, goVersion: '1.26.8' }).withAnswers({ module: 'example.com/shop/asked', deploy: 'helm' });
+    assert.ok(listFiles(dir).includes('deploy/helm/asked/Chart.yaml'));
+    assert.equal(JSON.parse(read(dir, '.yo-rc.json'))['generator-dockergo'].deploy, 'helm');
+    const help = await execa(process.execPath, [path.join(PACKAGE_ROOT, 'dist/generator-dockergo.js'), '--help']);
+    const deployHelp = help.stdout.slice(help.stdout.indexOf('--deploy <value>'), help.stdout.indexOf('--preset <value>')).replace(/\s+/g, ' ');
+    assert.match(deployHelp, /`helm` writes a chart/);
+  });
+
+  it("build.sh: a bad values name, RELEASE or NAMESPACE is one line, before helm runs", async () => {
+    const dir = await project({ deploy: 'helm' });
+    for (const [args, env, rule] of [
+      [['manifests', 'staging'], {}, /^build\.sh: no values "staging": deploy\/helm\/orders\/values-staging\.yaml does not exist/],
+      [['manifests', '../prod'], {}, /^build\.sh: no values "\.\.\/prod": ENV is a name such as dev or prod/],
+      [['manifests', 'dev'], { RELEASE: 'Orders' }, /^build\.sh: RELEASE="Orders" is not a release name/],
+      [['manifests', 'dev'], { NAMESPACE: 'Shop_1' }, /^build\.sh: NAMESPACE="Shop_1" is not a namespace name/],
+    ] as const) {
+      const result = await execa('./build.sh', args, { cwd: dir, env: { HELM: tools().helm, ...env }, all: true, reject: false });
+      assert.equal(result.exitCode, 2, String(result.all));
+      assert.equal(result.stderr.split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, rule);
+    }
   });
 
   it('values.schema.json refuses a bad value with Helm\'s own message; the control passes', async () => {
