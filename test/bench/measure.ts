@@ -2,6 +2,7 @@
 // measurement RUNS times on its full input, written to docs/benchmarks.md) and by its smoke round
 // in the test run (test/bench/smoke.test.ts: each once, on its smallest input, on the engines
 // and the cluster the suites already started). See docs/benchmarks.md for what each one means.
+import assert from 'node:assert/strict';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -263,7 +264,10 @@ async function onHelm(o: BenchOptions, e: Engines, k: Cluster, pinned: Record<st
   const drained: LoadResult[] = [];
   for (let i = 0; i < o.runs; i++) drained.push(await loadDuring(k, ns, NAME, upgrade));
   const values = path.join(dir, `deploy/helm/${NAME}/values-dev.yaml`);
-  writeFileSync(values, `${readFileSync(values, 'utf8')}\ndrainSeconds: 0\n`);
+  // As a user would: the dev values (generated as `{}`) set the drain to nothing.
+  const text = readFileSync(values, 'utf8');
+  assert.match(text, /^\{\}$/m);
+  writeFileSync(values, text.replace(/^\{\}$/m, 'drainSeconds: 0'));
   await release();
   const control: LoadResult[] = [];
   for (let i = 0; i < o.runs; i++) control.push(await loadDuring(k, ns, NAME, upgrade));
