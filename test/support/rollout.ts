@@ -50,6 +50,20 @@ async function replicasOf(k: Cluster, ns: string, name: string): Promise<number>
  */
 export async function loadDuring(k: Cluster, ns: string, name: string, work: () => Promise<void>): Promise<LoadResult> {
   const ip = String((await k.run(['get', 'service', name, '-n', ns, '-o', 'jsonpath={.spec.clusterIP}'])).stdout);
+  // The last rollout's old pods must be gone first, and kube-proxy's rules with them: the load
+  // measures `work` alone. A pod without the drain (the control's) exits before the rules drop it.
+  // So: no pod beyond the Deployment's count, the Service's endpoints exactly the live pods' IPs,
+  // then two of kube-proxy's sync periods (1 s each).
+  const replicas = await replicasOf(k, ns, name);
+  const quiet = Date.now() + 60_000;
+  const ips = async (args: string[]) => String((await k.run([...args, '-n', ns, '-o', 'jsonpath={range .items[*]}{@.status.podIP}{@.endpoints[*].addresses[*]} {end}'])).stdout).split(/\s+/).filter(Boolean).sort();
+  const settledPods = async () => {
+    if ((await podsOf(k, ns, name)).length > replicas) return false;
+    const pods = await ips(['get', 'pods', '-l', `app.kubernetes.io/name=${name}`]);
+    return JSON.stringify(await ips(['get', 'endpointslices', '-l', `kubernetes.io/service-name=${name}`])) === JSON.stringify(pods);
+  };
+  while (!(await settledPods()) && Date.now() < quiet) await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 2000));
   // A Service just created is not in kube-proxy's rules at once: load starts once it answers.
   const settled = Date.now() + 60_000;
   while ((await fetch(`http://${ip}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0)) !== 200) {
@@ -59,7 +73,6 @@ export async function loadDuring(k: Cluster, ns: string, name: string, work: () 
   const done = (async () => {
     await new Promise((r) => setTimeout(r, 2000));
     await work();
-    const replicas = await replicasOf(k, ns, name);
     const deadline = Date.now() + 60_000;
     while ((await podsOf(k, ns, name)).length > replicas && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     await new Promise((r) => setTimeout(r, 2000));
