@@ -101,8 +101,10 @@ describe('--deploy helm: the chart', function () {
     ['a service with config files', { config: ['config/app.yaml'] }],
     ['a cli', { kind: 'cli' }],
   ] as const) {
-    it(`${title}: helm lint --strict is clean, on its defaults and with values-prod.yaml`, async () => {
+    it(`${title}: helm lint --strict is clean, on its defaults and with values-prod.yaml; build.sh passes shellcheck`, async () => {
       const dir = await project({ deploy: 'helm', ...options });
+      const shellcheck = await execa('shellcheck', ['--severity=style', 'build.sh'], { cwd: dir, reject: false, all: true });
+      assert.equal(shellcheck.exitCode, 0, String(shellcheck.all));
       const chart = path.join(dir, 'deploy/helm/orders');
       const sets = 'config' in options ? ['--set-string', 'configFiles.config_app\\.yaml=x: 1'] : [];
       for (const values of [[], ['--values', path.join(chart, 'values-prod.yaml')]]) {

@@ -166,7 +166,7 @@ The same service with \`--deploy helm\`, in a namespace of its own:
 
 | | median | runs |
 |---|---|---|
-| \`./build.sh deploy dev\`: build (the image is the Kustomize rows' already), push, pin by digest, \`helm upgrade --install --atomic --wait\` to a ready release | ${median(k.helm.deploySeconds).toFixed(1)} s | ${k.helm.deploySeconds.length} (the first an install) |
+| \`./build.sh deploy dev\`: build (the image is the Kustomize rows' already), push, pin by digest, \`helm upgrade --install --wait\` to a ready release | ${median(k.helm.deploySeconds).toFixed(1)} s | ${k.helm.deploySeconds.length} (the first an install) |
 
 \`helm upgrade\` (\`./build.sh deploy dev\` with a new version) under the same load; the control sets \`drainSeconds: 0\` in
 \`values-dev.yaml\`:

@@ -1,8 +1,9 @@
 // Helm (--deploy helm): a chart at deploy/helm/<name>/, rendered from the same workload data as
 // Kustomize's manifests (../workload.ts, and the shared templates/deploy/workload/ parts). Its
 // templates/ are the generator's; values.yaml is the user's to edit, and `update` merges a new value
-// into it with a three-way merge. build.sh installs it with `helm upgrade --install --atomic --wait`,
-// the image pinned by digest (`./build.sh deploy`, `./build.sh manifests`).
+// into it with a three-way merge. `./build.sh deploy` installs it with `helm upgrade --install
+// --wait`, the image pinned by digest, and rolls a failed release back after printing its pods'
+// events and logs; `./build.sh manifests` prints `helm template`.
 import type { DeployTarget, PlannedFile, TargetFacts, TargetView } from '../facts.js';
 import type { KubernetesData } from '../workload.js';
 import { valuesSchema } from './schema.js';
