@@ -70,12 +70,15 @@ variants.push(
 
 async function generate(v: Variant): Promise<Record<string, string>> {
   const parent = tempDir('golden-');
+  let module: string | undefined;
   try {
     let dir: string;
     const preset = v.preset ? ['--preset', v.preset(path.join(parent, 'preset'))] : [];
     if (v.preset) mkdirSync(path.join(parent, 'preset'), { recursive: true });
     if (v.module) {
       dir = await v.module();
+      // Each module is a temp folder of its own (layouts': the folder it sits in).
+      module = path.basename(dir) === 'layouts' ? path.dirname(dir) : dir;
       const run = await execa(process.execPath, [BIN, 'docker', '--yes', '--skip-install', '--force', ...v.args, ...preset], { cwd: dir, reject: false, all: true });
       if (run.exitCode !== 0) throw new Error(`${v.name}: ${run.all}`);
     } else {
@@ -93,6 +96,7 @@ async function generate(v: Variant): Promise<Record<string, string>> {
     return files;
   } finally {
     cleanup(parent);
+    if (module) cleanup(module);
   }
 }
 
