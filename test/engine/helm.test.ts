@@ -5,18 +5,19 @@
 // the sigs.k8s.io/gateway-api module; then what users type: ./build.sh deploy dev (helm upgrade
 // --install --wait), helm test, a helm upgrade under steady load that loses no request
 // (and the control without the drain, which does), a config change that rolls the pods, and
-// a release whose pods never become ready diagnosed, then rolled back, while the old pods keep serving.
+// a release whose pods never become ready diagnosed, then rolled back, while the old pods stay ready
+// endpoints of the Service.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import * as yaml from 'js-yaml';
 import { engines, type Engines } from '../support/engines/engines.js';
-import { assertDrainAndControl, assertPinnedAndHardened, configChangeRolls, deployable, kubeScore, variantProject, VARIANTS } from '../support/cluster-checks.js';
+import { assertDrainAndControl, assertPinnedAndHardened, configChangeRolls, deployable, kubeScore, runningPods, variantProject, VARIANTS } from '../support/cluster-checks.js';
 import { cluster, type Cluster } from '../support/engines/kubernetes.js';
 import { clusterTools } from '../support/engines/tools.js';
 import { cleanup, generate, ok, read } from '../support/project.js';
-import { deploy, describeLoad, loadDuring } from '../support/rollout.js';
+import { deploy, loadDuring } from '../support/rollout.js';
 import { logOnce } from '../support/variants.js';
 
 const GATEWAY_API = 'sigs.k8s.io/gateway-api@v1.6.3';
@@ -130,7 +131,7 @@ describe('Helm: the chart on a real cluster', function () {
       const good = await revision();
       writeFileSync(path.join(dir, 'main.go'), read(dir, 'main.go').replace('func main() {', 'func main() {\n\tos.Exit(3)'));
       const brokenEnv = { ...env, VERSION: 'v1.3.0-broken', ROLLOUT_TIMEOUT: '45s' };
-      // Built before the load starts, so that deploy's build is a cache hit: what is measured is the rollout and its rollback, not a compile beside the pods.
+      // Built first, so that deploy's build is a cache hit while the old pods are watched.
       await ok(execa('./build.sh', ['build'], { cwd: dir, env: brokenEnv, all: true, reject: false }), 'the broken image');
       const broken = async () => {
         const result = await execa('./build.sh', ['deploy', 'dev'], { cwd: dir, env: brokenEnv, all: true, reject: false });
@@ -139,13 +140,34 @@ describe('Helm: the chart on a real cluster', function () {
         assert.match(String(result.all), /Exit Code:\s+3/);
         assert.match(String(result.stderr).trim().split('\n').at(-1)!, /^build\.sh: release orders \(dev\) failed and was rolled back to the one before/);
       };
-      const load = await loadDuring(k, ns, name, broken);
-      logOnce(`a release that never became ready, diagnosed and rolled back: ${describeLoad(load)}`);
-      if (load.failed > 0) {
-        // What the cluster did meanwhile: probes, kills, scaling (the events), and the ReplicaSets.
-        const events = await k.run(['get', 'events', '-n', ns, '--sort-by=.lastTimestamp', '-o', 'custom-columns=AT:.lastTimestamp,OBJ:.involvedObject.name,REASON:.reason,MSG:.message']);
-        const sets = await k.run(['get', 'replicasets', '-n', ns, '-o', 'wide']);
-        assert.fail(`${describeLoad(load)}: ${load.errors.join('; ')}\n${String(events.stdout)}\n${String(sets.stdout)}`);
+      // The old pods serve throughout: while the release fails and is rolled back, both stay running,
+      // unrestarted, and ready endpoints of the Service, sampled every half second.
+      const podIps = async () => new Map(String((await k.run(['get', 'pods', '-n', ns, '-l', `app.kubernetes.io/name=${name}`, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.podIP} {end}'])).stdout).split(' ').filter(Boolean).map((p) => p.split('=') as [string, string]));
+      const readyEndpoints = async () => String((await k.run(['get', 'endpointslices', '-n', ns, '-l', `kubernetes.io/service-name=${name}`, '-o', 'jsonpath={range .items[*].endpoints[?(@.conditions.ready==true)]}{.addresses[0]} {end}'])).stdout).split(' ').filter(Boolean);
+      const old = await podIps();
+      assert.equal(old.size, 2, [...old.keys()].join(', '));
+      let releasing = true;
+      const samples: string[][] = [];
+      const watching = (async () => {
+        while (releasing) {
+          samples.push(await readyEndpoints());
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      })();
+      try {
+        await broken();
+      } finally {
+        releasing = false;
+        await watching;
+      }
+      logOnce(`a release that never became ready, diagnosed and rolled back: the old pods were ready endpoints in ${samples.length} of ${samples.length} samples`);
+      assert.ok(samples.length > 20, `${samples.length} samples`);
+      for (const [i, sample] of samples.entries()) {
+        for (const [pod, ip] of old) assert.ok(sample.includes(ip), `sample ${i}: ${pod} (${ip}) was not a ready endpoint: ${sample.join(', ')}`);
+      }
+      for (const pod of await runningPods(k, ns, name)) {
+        assert.ok(old.has(pod.metadata.name), `${pod.metadata.name} is not one of the old pods`);
+        assert.equal(pod.status.containerStatuses![0]!.restartCount, 0, pod.metadata.name);
       }
       const history = JSON.parse(String((await helm(['history', 'orders', '-n', ns, '-o', 'json'])).stdout)) as { revision: number; status: string; description: string }[];
       assert.equal(history.at(-1)!.status, 'deployed');

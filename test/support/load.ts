@@ -63,7 +63,7 @@ export async function steadyLoad(target: string, options: LoadOptions): Promise<
         }
         if (!outcome.ok) {
           result.failed++;
-          if (result.errors.length < 10) result.errors.push(`${pooled ? 'pooled' : 'fresh'}: ${outcome.error}`);
+          if (result.errors.length < 10) result.errors.push(`${pooled ? 'pooled' : 'fresh'} at ${new Date().toISOString().slice(11, 19)}: ${outcome.error}`);
         }
         await new Promise((r) => setTimeout(r, options.intervalMs));
       }

@@ -23,6 +23,7 @@ export const NODE_IP = '10.244.0.1';
 const POD_CIDR = '10.244.0.0/24';
 const SERVICE_CIDR = '10.96.0.0/24';
 const BRIDGE = 'dg-k8s0';
+const BRIDGE_MAC = '02:64:67:6b:38:30';
 /** The run's own FORWARD chain (KUBE-: the network mark's restore takes it too, should stop() not get to it). */
 const FORWARD_CHAIN = 'KUBE-DOCKERGO-FORWARD';
 /** The sandbox image containerd's CRI names; the run builds it and the mirror serves it. */
@@ -281,7 +282,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     ]);
 
     // The network: a bridge of the run's own, with the node IP, and the service range on it.
-    await execa('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
+    // A fixed (locally administered) address: a bridge without one takes the lowest of its ports',
+    // which changes as pods come and go, and leaves the pods' ARP entry for the node stale.
+    await execa('ip', ['link', 'add', BRIDGE, 'address', BRIDGE_MAC, 'type', 'bridge']);
     stops.push(async () => void (await sh('ip', ['link', 'delete', BRIDGE])));
     await execa('ip', ['addr', 'add', `${NODE_IP}/24`, 'dev', BRIDGE]);
     await execa('ip', ['link', 'set', BRIDGE, 'up']);
