@@ -160,6 +160,15 @@ describe('--deploy helm: the chart', function () {
     }
   });
 
+  it('--name client_golang: the chart and every object are client-golang, the image keeps its name, as build.sh pushes it', async () => {
+    const dir = await project({ module: 'example.com/x/client_golang', name: 'client_golang', deploy: 'helm' });
+    const rendered = await execa(tools().helm, ['template', 'client-golang', 'deploy/helm/client-golang'], { cwd: dir, all: true, reject: false });
+    assert.equal(rendered.exitCode, 0, String(rendered.all));
+    const docs = (yaml.loadAll(String(rendered.stdout)) as (Doc | null)[]).filter((d): d is Doc => d !== null && !d.metadata.annotations?.['helm.sh/hook']);
+    for (const doc of docs) assert.equal(doc.metadata.name, 'client-golang', doc.kind);
+    assert.equal(docs.find((d) => d.kind === 'Deployment')!['spec'].template.spec.containers[0].image, 'client_golang:0.1.0');
+  });
+
   it('values.schema.json refuses a bad value with Helm\'s own message; the control passes', async () => {
     const dir = await project({ deploy: 'helm' });
     const chart = path.join(dir, 'deploy/helm/orders');
