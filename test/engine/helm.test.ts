@@ -142,9 +142,8 @@ describe('Helm: the chart on a real cluster', function () {
       };
       // The old pods serve throughout: while the release fails and is rolled back, both stay running,
       // unrestarted, and ready endpoints of the Service, sampled every half second.
-      const podIps = async () => new Map(String((await k.run(['get', 'pods', '-n', ns, '-l', `app.kubernetes.io/name=${name}`, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.podIP} {end}'])).stdout).split(' ').filter(Boolean).map((p) => p.split('=') as [string, string]));
       const readyEndpoints = async () => String((await k.run(['get', 'endpointslices', '-n', ns, '-l', `kubernetes.io/service-name=${name}`, '-o', 'jsonpath={range .items[*].endpoints[?(@.conditions.ready==true)]}{.addresses[0]} {end}'])).stdout).split(' ').filter(Boolean);
-      const old = await podIps();
+      const old = new Map((await runningPods(k, ns, name)).map((p) => [p.metadata.name, p.status.podIP ?? ''] as const));
       assert.equal(old.size, 2, [...old.keys()].join(', '));
       let releasing = true;
       const samples: string[][] = [];

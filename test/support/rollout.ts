@@ -34,13 +34,19 @@ export async function deploy(dir: string, env: Record<string, string>, overlay =
 export async function podsOf(k: Cluster, ns: string, name: string) {
   const out = await k.run(['get', 'pods', '-n', ns, '-l', `app.kubernetes.io/name=${name}`, '-o', 'json']);
   return (JSON.parse(String(out.stdout)) as {
-    items: { metadata: { name: string; deletionTimestamp?: string }; status: { phase: string; containerStatuses?: { ready: boolean; restartCount: number; containerID: string }[] } }[];
+    items: { metadata: { name: string; deletionTimestamp?: string }; status: { phase: string; podIP?: string; containerStatuses?: { ready: boolean; restartCount: number; containerID: string }[] } }[];
   }).items;
 }
 
 /** The Deployment's desired replica count. */
 async function replicasOf(k: Cluster, ns: string, name: string): Promise<number> {
   return Number((await k.run(['get', 'deployment', name, '-n', ns, '-o', 'jsonpath={.spec.replicas}'])).stdout);
+}
+
+/** Waits (60 s at most) until the Deployment has no pod beyond its count: the last rollout's old pods have left. */
+async function oldPodsGone(k: Cluster, ns: string, name: string, replicas: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await podsOf(k, ns, name)).length > replicas && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
 }
 
 /**
@@ -56,11 +62,11 @@ export async function loadDuring(k: Cluster, ns: string, name: string, work: () 
   // then two of kube-proxy's sync periods (1 s each).
   const replicas = await replicasOf(k, ns, name);
   const quiet = Date.now() + 60_000;
-  const ips = async (args: string[]) => String((await k.run([...args, '-n', ns, '-o', 'jsonpath={range .items[*]}{@.status.podIP}{@.endpoints[*].addresses[*]} {end}'])).stdout).split(/\s+/).filter(Boolean).sort();
   const settledPods = async () => {
-    if ((await podsOf(k, ns, name)).length > replicas) return false;
-    const pods = await ips(['get', 'pods', '-l', `app.kubernetes.io/name=${name}`]);
-    return JSON.stringify(await ips(['get', 'endpointslices', '-l', `kubernetes.io/service-name=${name}`])) === JSON.stringify(pods);
+    const pods = await podsOf(k, ns, name);
+    if (pods.length > replicas) return false;
+    const endpoints = String((await k.run(['get', 'endpointslices', '-n', ns, '-l', `kubernetes.io/service-name=${name}`, '-o', 'jsonpath={.items[*].endpoints[*].addresses[*]}'])).stdout);
+    return JSON.stringify(endpoints.split(/\s+/).filter(Boolean).sort()) === JSON.stringify(pods.map((p) => p.status.podIP ?? '').sort());
   };
   while (!(await settledPods()) && Date.now() < quiet) await new Promise((r) => setTimeout(r, 500));
   await new Promise((r) => setTimeout(r, 2000));
@@ -73,8 +79,7 @@ export async function loadDuring(k: Cluster, ns: string, name: string, work: () 
   const done = (async () => {
     await new Promise((r) => setTimeout(r, 2000));
     await work();
-    const deadline = Date.now() + 60_000;
-    while ((await podsOf(k, ns, name)).length > replicas && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    await oldPodsGone(k, ns, name, replicas);
     await new Promise((r) => setTimeout(r, 2000));
   })();
   const result = await steadyLoad(`http://${ip}/readyz`, { workers: 4, intervalMs: 20, until: done, maxSeconds: 240, maxRequests: 60_000 });
@@ -98,9 +103,7 @@ export async function removeDrain(k: Cluster, ns: string, name: string): Promise
   assert.equal(patched.exitCode, 0, String(patched.all));
   await k.run(['rollout', 'status', `deployment/${name}`, '-n', ns, '--timeout=180s']);
   // Let the drained pods of that rollout finish leaving.
-  const replicas = await replicasOf(k, ns, name);
-  const deadline = Date.now() + 60_000;
-  while ((await podsOf(k, ns, name)).length > replicas && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  await oldPodsGone(k, ns, name, await replicasOf(k, ns, name));
 }
 
 export const describeLoad = (r: LoadResult): string =>
